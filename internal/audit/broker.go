@@ -1,0 +1,183 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"abacus/internal/model"
+)
+
+// ErrClosed is returned by [Broker.Record] after [Broker.Close].
+var ErrClosed = errors.New("audit: broker closed")
+
+// BrokerOptions configure a [Broker]. The zero value is valid.
+type BrokerOptions struct {
+	// Timeout bounds one batch write; 0 means 10 seconds. Writes run under
+	// a context of their own, detached from every request, so a client
+	// that disconnects cannot cancel the write of its own audit record.
+	Timeout time.Duration
+	// MaxBatch is the largest number of records written in one call to
+	// the sink; 0 means 512.
+	MaxBatch int
+	// Logger receives write failures (event IDs and the error, never the
+	// events); nil discards.
+	Logger *slog.Logger
+}
+
+// BrokerStats counts a broker's work since it started.
+type BrokerStats struct {
+	Events   uint64 // records handed to the sink, in successful batches or not
+	Batches  uint64 // calls to the sink
+	Failures uint64 // calls to the sink that failed
+}
+
+// Broker writes events to a [Sink] with group commit: [Broker.Record]
+// blocks until its event is durable, and a single writer goroutine writes
+// whatever events are pending as one batch, one AppendAuditEvents call, then
+// wakes their callers. While one batch is being written the next one
+// gathers, so under concurrency many requests share one transaction (and
+// one fsync) without any added delay for a lone request.
+//
+// A Broker is safe for concurrent use. Close it to stop the writer; Close
+// waits until every accepted event has been written.
+type Broker struct {
+	sink    Sink
+	timeout time.Duration
+	max     int
+	log     *slog.Logger
+
+	mu     sync.RWMutex // guards closed and sends on queue
+	closed bool
+	queue  chan *pending
+	done   chan struct{}
+
+	events, batches, failures atomic.Uint64
+}
+
+type pending struct {
+	rec  model.AuditRecord
+	errc chan error // buffered, receives exactly one value
+}
+
+// NewBroker starts a broker writing to sink.
+func NewBroker(sink Sink, opts BrokerOptions) *Broker {
+	b := &Broker{
+		sink:    sink,
+		timeout: opts.Timeout,
+		max:     opts.MaxBatch,
+		log:     opts.Logger,
+		done:    make(chan struct{}),
+	}
+	if b.timeout <= 0 {
+		b.timeout = 10 * time.Second
+	}
+	if b.max <= 0 {
+		b.max = 512
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	b.queue = make(chan *pending, 4*b.max)
+	go b.run()
+	return b
+}
+
+// Record writes ev and returns once it is durable, or with the error that
+// the batch holding it failed with. Cancelling ctx does not abandon the
+// record: Record waits for the write, which its own timeout bounds, because
+// nothing may be acknowledged to a client before its audit event is
+// committed. It returns [ErrClosed] after Close.
+func (b *Broker) Record(ctx context.Context, ev Event) error {
+	rec, err := ev.Record()
+	if err != nil {
+		return err
+	}
+	return b.Append(ctx, rec)
+}
+
+// Append is [Broker.Record] for an event already converted with
+// [Event.Record].
+func (b *Broker) Append(_ context.Context, rec model.AuditRecord) error {
+	p := &pending{rec: rec, errc: make(chan error, 1)}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return ErrClosed
+	}
+	b.queue <- p
+	b.mu.RUnlock()
+	return <-p.errc
+}
+
+// Close stops accepting events, waits until every accepted event is
+// written and stops the writer. It is safe to call more than once.
+func (b *Broker) Close() error {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.queue)
+	}
+	b.mu.Unlock()
+	<-b.done
+	return nil
+}
+
+// Stats returns the broker's counters.
+func (b *Broker) Stats() BrokerStats {
+	return BrokerStats{Events: b.events.Load(), Batches: b.batches.Load(), Failures: b.failures.Load()}
+}
+
+func (b *Broker) run() {
+	defer close(b.done)
+	batch := make([]*pending, 0, b.max)
+	recs := make([]model.AuditRecord, 0, b.max)
+	for p := range b.queue {
+		batch = append(batch[:0], p)
+	gather:
+		for len(batch) < b.max {
+			select {
+			case q, ok := <-b.queue:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, q)
+			default:
+				break gather
+			}
+		}
+		recs = recs[:0]
+		for _, q := range batch {
+			recs = append(recs, q.rec)
+		}
+		err := b.write(recs)
+		for i, q := range batch {
+			q.errc <- err
+			batch[i] = nil
+		}
+		clear(recs)
+	}
+}
+
+func (b *Broker) write(recs []model.AuditRecord) error {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	b.batches.Add(1)
+	b.events.Add(uint64(len(recs)))
+	err := b.sink.AppendAuditEvents(ctx, recs)
+	if err == nil {
+		return nil
+	}
+	b.failures.Add(1)
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.EventID
+	}
+	b.log.LogAttrs(ctx, slog.LevelError, "audit write failed",
+		slog.Int("events", len(recs)), slog.Any("event_ids", ids), slog.String("error", err.Error()))
+	return fmt.Errorf("audit: write %d events: %w", len(recs), err)
+}

@@ -1,0 +1,175 @@
+package audit
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"abacus/internal/apierr"
+	"abacus/internal/model"
+	"abacus/internal/op"
+)
+
+// Details is what the server knows about one request besides its [op.Call]:
+// the operation, its input and output (or error), the resources it named and
+// the authorization decision.
+type Details struct {
+	// EventSource is CloudTrail's eventSource; empty means
+	// call.Service + ".amazonaws.com".
+	EventSource string
+	// EventName is the operation name, e.g. "CreateRole".
+	EventName string
+	// ReadOnly reports whether the operation changes nothing.
+	ReadOnly bool
+	// Request and Response are the operation's input and output structs
+	// (or pointers to them); either may be nil. They are redacted, never
+	// recorded as they are.
+	Request, Response any
+	// Err is the error sent to the client, nil on success.
+	Err *apierr.Error
+	// Decision is the authorization decision; the zero value records none.
+	Decision Decision
+	// Resources are the resources the request named (the ARNs it was
+	// authorized on).
+	Resources []Resource
+}
+
+// Builder makes events. The zero value is ready to use: it draws event IDs
+// from crypto/rand and redacts with [NewRedactor]'s defaults. A Builder is
+// safe for concurrent use once configured.
+type Builder struct {
+	// IDs generates event IDs (UUIDs); set its Rand for deterministic
+	// tests.
+	IDs model.IDGenerator
+	// Redactor redacts inputs and outputs; nil means NewRedactor().
+	Redactor *Redactor
+}
+
+// NewEvent is [Builder.Event] on a zero Builder.
+func NewEvent(call *op.Call, d Details) (Event, error) {
+	var b Builder
+	return b.Event(call, d)
+}
+
+// Event returns the CloudTrail record of one call: every field filled from
+// the call, its verified principal and d, the input and output redacted,
+// eventTime the call's time truncated to the second. It fails only when no
+// event ID can be generated.
+func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
+	id, err := b.IDs.UUID()
+	if err != nil {
+		return Event{}, fmt.Errorf("audit: event ID: %w", err)
+	}
+	red := b.Redactor
+	if red == nil {
+		red = NewRedactor()
+	}
+	src := d.EventSource
+	if src == "" {
+		src = call.Service + ".amazonaws.com"
+	}
+	ev := Event{
+		EventVersion:       EventVersion,
+		UserIdentity:       Identity(call.Principal),
+		EventTime:          call.Now.UTC().Truncate(time.Second),
+		EventSource:        src,
+		EventName:          d.EventName,
+		AWSRegion:          call.Region,
+		SourceIPAddress:    call.SourceIP,
+		UserAgent:          call.UserAgent,
+		RequestID:          call.RequestID,
+		EventID:            id,
+		ReadOnly:           d.ReadOnly,
+		Resources:          d.Resources,
+		EventType:          EventTypeAPICall,
+		ManagementEvent:    true,
+		RecipientAccountID: string(call.Account),
+		EventCategory:      EventCategoryManagement,
+	}
+	if call.Principal == nil && call.Account != "" {
+		ev.UserIdentity.AccountID = string(call.Account)
+	}
+	if d.Err != nil {
+		// A failed call records no response, as CloudTrail does.
+		ev.ErrorCode = d.Err.Code
+		ev.ErrorMessage = d.Err.Message
+		ev.RequestParameters, _ = red.Redact(src, d.EventName, d.ReadOnly, d.Request, nil)
+	} else {
+		ev.RequestParameters, ev.ResponseElements = red.Redact(src, d.EventName, d.ReadOnly, d.Request, d.Response)
+	}
+	if !d.Decision.IsZero() {
+		dec := d.Decision
+		ev.Decision = &dec
+	}
+	return ev, nil
+}
+
+// Identity returns CloudTrail's userIdentity for a verified principal; a nil
+// principal (authentication failed) is type Unknown.
+func Identity(p *model.Principal) UserIdentity {
+	if p == nil {
+		return UserIdentity{Type: IdentityUnknown}
+	}
+	u := UserIdentity{
+		Type:        string(p.Type),
+		PrincipalID: p.ID,
+		ARN:         p.ARN,
+		AccountID:   string(p.AccountID),
+		AccessKeyID: p.AccessKeyID,
+	}
+	switch p.Type {
+	case model.PrincipalRoot:
+		if u.PrincipalID == "" {
+			u.PrincipalID = string(p.AccountID)
+		}
+	case model.PrincipalIAMUser:
+		u.UserName = p.UserName
+	}
+	if p.Temporary || p.Session != nil {
+		sc := &SessionContext{Attributes: SessionAttributes{MFAAuthenticated: strconv.FormatBool(p.MFA)}}
+		if !p.IssuedAt.IsZero() {
+			sc.Attributes.CreationDate = FormatTime(p.IssuedAt)
+		}
+		if s := p.Session; s != nil {
+			sc.SessionIssuer = &SessionIssuer{
+				Type:        "Role",
+				PrincipalID: s.RoleID,
+				ARN:         s.RoleARN,
+				AccountID:   string(p.AccountID),
+				UserName:    s.RoleName,
+			}
+			sc.SourceIdentity = s.SourceIdentity
+		}
+		u.SessionContext = sc
+	}
+	return u
+}
+
+// Username is the name LookupEvents reports for an event's caller: the IAM
+// user's name, the role session name for an assumed role, "root" for the
+// account root.
+func (u UserIdentity) Username() string {
+	switch u.Type {
+	case IdentityIAMUser:
+		return u.UserName
+	case IdentityAssumedRole:
+		if _, session, ok := strings.Cut(u.PrincipalID, ":"); ok {
+			return session
+		}
+		if i := strings.LastIndexByte(u.ARN, '/'); i >= 0 {
+			return u.ARN[i+1:]
+		}
+	case IdentityRoot:
+		return "root"
+	}
+	return u.UserName
+}
+
+// SourceIdentity returns the session's source identity, or "".
+func (u UserIdentity) SourceIdentity() string {
+	if u.SessionContext == nil {
+		return ""
+	}
+	return u.SessionContext.SourceIdentity
+}

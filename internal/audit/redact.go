@@ -1,0 +1,281 @@
+package audit
+
+import (
+	"encoding"
+	"io"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"abacus/internal/model"
+)
+
+// Rule rewrites the already redacted requestParameters and responseElements
+// of one operation. Both are generic JSON values (map[string]any, []any,
+// string, bool, numbers) or nil; a Rule returns the values to record. It
+// must not keep references to its arguments.
+type Rule func(req, resp any) (any, any)
+
+// Redactor turns an operation's input and output structs into CloudTrail's
+// requestParameters and responseElements without their secrets.
+//
+// It converts values by reflection, following the operation type
+// conventions of internal/protocol (field name = botocore member name, an
+// `aws:"Name"` tag overrides it, `aws:"-"` excludes it) and writes member
+// names in lower camel case as CloudTrail does (RoleName -> roleName). On
+// the way it drops, wherever they occur:
+//   - members whose name is a sensitive field (see [DefaultSensitiveFields];
+//     compared case-insensitively), such as SecretAccessKey in
+//     CreateAccessKey's output: CloudTrail records the access key without
+//     its secret;
+//   - values of the secret types [model.Secret] and [model.SecretKey];
+//   - blobs ([]byte) and streams (io.Reader), which CloudTrail never
+//     records (object bodies, SecretBinary);
+//   - nil pointers, slices and maps (members that were not sent).
+//
+// Policy documents are kept, as CloudTrail keeps them. Then the [Rule] of
+// the operation, if any, runs; and a read-only operation's responseElements
+// are null, as CloudTrail writes them for Get*, List* and Describe* calls.
+//
+// A Redactor is configured before use and is then safe for concurrent use
+// by any number of goroutines. Build one with [NewRedactor].
+type Redactor struct {
+	fields map[string]bool
+	rules  map[string]Rule
+}
+
+// DefaultSensitiveFields are the member names [NewRedactor] drops
+// everywhere: credentials, passwords, secret values and one-time codes.
+func DefaultSensitiveFields() []string {
+	return []string{
+		"SecretAccessKey", "SessionToken", "SecretKey",
+		"SecretString", "SecretBinary",
+		"Password", "NewPassword", "OldPassword", "MasterUserPassword",
+		"PrivateKey", "ClientSecret",
+		"SAMLAssertion", "WebIdentityToken",
+		"AuthenticationCode1", "AuthenticationCode2", "TokenCode",
+		"Base32StringSeed", "QRCodePNG",
+	}
+}
+
+// NewRedactor returns a Redactor that drops [DefaultSensitiveFields] and
+// applies the default per-operation rules (Secrets Manager's
+// GetSecretValue records null responseElements).
+func NewRedactor() *Redactor {
+	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}}
+	r.Drop(DefaultSensitiveFields()...)
+	r.SetRule("secretsmanager.amazonaws.com", "GetSecretValue", func(req, _ any) (any, any) { return req, nil })
+	r.SetRule("secretsmanager.amazonaws.com", "BatchGetSecretValue", func(req, _ any) (any, any) { return req, nil })
+	return r
+}
+
+// Drop adds member names that are removed wherever they occur. It must not
+// be called concurrently with other methods.
+func (r *Redactor) Drop(fields ...string) {
+	for _, f := range fields {
+		r.fields[strings.ToLower(f)] = true
+	}
+}
+
+// SetRule installs the rule for one operation, replacing any earlier one.
+// It must not be called concurrently with other methods.
+func (r *Redactor) SetRule(eventSource, eventName string, rule Rule) {
+	r.rules[eventSource+" "+eventName] = rule
+}
+
+// Redact returns the requestParameters and responseElements to record for
+// an operation called with in that returned out. in and out are the
+// operation's input and output (structs or pointers to them) or nil.
+func (r *Redactor) Redact(eventSource, eventName string, readOnly bool, in, out any) (req, resp any) {
+	req = r.Value(in)
+	if !readOnly {
+		resp = r.Value(out)
+	}
+	if rule, ok := r.rules[eventSource+" "+eventName]; ok {
+		req, resp = rule(req, resp)
+	}
+	return req, resp
+}
+
+// Value converts v to a generic JSON value with every sensitive part
+// removed. It returns nil for nil, for values that are entirely sensitive
+// and for structs without any recorded member.
+func (r *Redactor) Value(v any) any {
+	if v == nil {
+		return nil
+	}
+	out, ok := r.value(reflect.ValueOf(v), 0)
+	if !ok {
+		return nil
+	}
+	if m, isMap := out.(map[string]any); isMap && len(m) == 0 {
+		return nil
+	}
+	return out
+}
+
+// maxDepth bounds recursion on cyclic or absurdly deep values.
+const maxDepth = 32
+
+var (
+	timeType      = reflect.TypeFor[time.Time]()
+	secretType    = reflect.TypeFor[model.Secret]()
+	secretKeyType = reflect.TypeFor[model.SecretKey]()
+	readerType    = reflect.TypeFor[io.Reader]()
+	textType      = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// value converts one value; ok is false when nothing is to be recorded.
+func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
+	if depth > maxDepth || !v.IsValid() {
+		return nil, false
+	}
+	t := v.Type()
+	if t == secretType || t == secretKeyType {
+		return nil, false
+	}
+	if t.Implements(readerType) && t.Kind() != reflect.Interface {
+		return nil, false
+	}
+	if t == timeType {
+		tm := v.Interface().(time.Time)
+		if tm.IsZero() {
+			return nil, false
+		}
+		return FormatTime(tm), true
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil, false
+		}
+		return r.value(v.Elem(), depth+1)
+	case reflect.Struct:
+		return r.structValue(v, depth)
+	case reflect.Map:
+		if v.IsNil() || t.Key().Kind() != reflect.String {
+			return nil, false
+		}
+		m := make(map[string]any, v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			k := iter.Key().String()
+			if r.fields[strings.ToLower(k)] {
+				continue
+			}
+			if ev, ok := r.value(iter.Value(), depth+1); ok {
+				m[k] = ev
+			}
+		}
+		return m, true
+	case reflect.Slice:
+		if v.IsNil() || t.Elem().Kind() == reflect.Uint8 {
+			return nil, false // blobs are never recorded
+		}
+		fallthrough
+	case reflect.Array:
+		l := make([]any, 0, v.Len())
+		for i := range v.Len() {
+			if ev, ok := r.value(v.Index(i), depth+1); ok {
+				l = append(l, ev)
+			}
+		}
+		return l, true
+	case reflect.String:
+		return v.String(), true
+	case reflect.Bool:
+		return v.Bool(), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int(), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint(), true
+	case reflect.Float32, reflect.Float64:
+		return v.Float(), true
+	}
+	if t.Implements(textType) {
+		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+		if err == nil {
+			return string(b), true
+		}
+	}
+	return nil, false // funcs, channels, complex numbers
+}
+
+func (r *Redactor) structValue(v reflect.Value, depth int) (any, bool) {
+	m := map[string]any{}
+	r.collect(v, m, depth)
+	return m, true
+}
+
+// collect adds the recorded members of struct v to m, promoting the
+// members of embedded structs as encoding/json does.
+func (r *Redactor) collect(v reflect.Value, m map[string]any, depth int) {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, omitEmpty, skip := fieldName(f)
+		if skip {
+			continue
+		}
+		fv := v.Field(i)
+		if f.Anonymous && f.Tag.Get("aws") == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				if fv.IsNil() {
+					continue
+				}
+				fv, ft = fv.Elem(), ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && ft != timeType {
+				r.collect(fv, m, depth+1)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if r.fields[strings.ToLower(name)] {
+			continue
+		}
+		if omitEmpty && fv.IsZero() {
+			continue
+		}
+		if ev, ok := r.value(fv, depth+1); ok {
+			m[lowerFirst(name)] = ev
+		}
+	}
+}
+
+// fieldName returns a struct field's member name and tag options per the
+// protocol conventions.
+func fieldName(f reflect.StructField) (name string, omitEmpty, skip bool) {
+	tag := f.Tag.Get("aws")
+	if tag == "-" {
+		return "", false, true
+	}
+	name = f.Name
+	if tag != "" {
+		parts := strings.Split(tag, ",")
+		if parts[0] != "" {
+			name = parts[0]
+		}
+		for _, o := range parts[1:] {
+			if o == "omitempty" {
+				omitEmpty = true
+			}
+		}
+	}
+	return name, omitEmpty, false
+}
+
+// lowerFirst lower-cases the first letter only, as CloudTrail spells member
+// names (RoleName -> roleName, DBInstanceIdentifier -> dBInstanceIdentifier).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
