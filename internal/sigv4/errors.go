@@ -1,0 +1,251 @@
+package sigv4
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"abacus/internal/apierr"
+)
+
+// Protocol selects the error codes, statuses and messages of a failure,
+// because AWS reports the same authentication problem differently for each
+// protocol. The zero value is [ProtocolQuery].
+type Protocol int
+
+const (
+	// ProtocolQuery is the Query protocol of IAM and STS
+	// (InvalidClientTokenId, SignatureDoesNotMatch, IncompleteSignature, ...).
+	ProtocolQuery Protocol = iota
+	// ProtocolJSON is the JSON protocols (awsJson1.0/1.1, restJson1) of
+	// SageMaker, Secrets Manager, EMR, CloudTrail and others
+	// (UnrecognizedClientException, InvalidSignatureException, ...).
+	ProtocolJSON
+	// ProtocolS3 is S3's REST-XML protocol (InvalidAccessKeyId,
+	// SignatureDoesNotMatch with StringToSign, RequestTimeTooSkewed, ...).
+	ProtocolS3
+)
+
+// String returns the protocol's name.
+func (p Protocol) String() string {
+	switch p {
+	case ProtocolJSON:
+		return "json"
+	case ProtocolS3:
+		return "s3"
+	default:
+		return "query"
+	}
+}
+
+// Sentinel causes carried in the Err field of the *apierr.Error values this
+// package returns, for callers that test with errors.Is.
+var (
+	// ErrNotSigned means the request carries no authentication at all: no
+	// Authorization header and no X-Amz-Algorithm or X-Amz-Credential query
+	// parameter. S3 may serve such a request anonymously.
+	ErrNotSigned = errors.New("sigv4: request is not signed")
+	// ErrMalformed means the signature parameters are incomplete or malformed.
+	ErrMalformed = errors.New("sigv4: malformed signature parameters")
+	// ErrSignatureMismatch means a request, chunk or trailer signature is wrong.
+	ErrSignatureMismatch = errors.New("sigv4: signature does not match")
+	// ErrInvalidToken means the session token is missing, unexpected or wrong.
+	ErrInvalidToken = errors.New("sigv4: invalid session token")
+	// ErrExpiredToken means the temporary credentials have expired.
+	ErrExpiredToken = errors.New("sigv4: expired session token")
+	// ErrTimeSkew means the signing time is too far from the server's clock.
+	ErrTimeSkew = errors.New("sigv4: request time too skewed")
+	// ErrPresignExpired means a presigned URL has expired.
+	ErrPresignExpired = errors.New("sigv4: presigned request expired")
+	// ErrIncompleteBody means a streamed body ended early or its decoded
+	// length differs from x-amz-decoded-content-length.
+	ErrIncompleteBody = errors.New("sigv4: incomplete body")
+	// ErrContentSHA256Mismatch means the body's SHA-256 differs from the
+	// x-amz-content-sha256 the client declared.
+	ErrContentSHA256Mismatch = errors.New("sigv4: x-amz-content-sha256 mismatch")
+	// ErrBodyTooLarge means a body to be hashed exceeds [Options.MaxBodyBytes].
+	ErrBodyTooLarge = errors.New("sigv4: body too large")
+)
+
+// Messages AWS sends.
+const (
+	msgInvalidTokenID  = "The security token included in the request is invalid."
+	msgExpiredToken    = "The security token included in the request is expired"
+	msgSigMismatch     = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgS3SigMismatch   = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+	msgS3InvalidKey    = "The AWS Access Key Id you provided does not exist in our records."
+	msgS3InvalidToken  = "The provided token is malformed or otherwise invalid."
+	msgS3ExpiredToken  = "The provided token has expired."
+	msgS3Skewed        = "The difference between the request time and the current time is too large."
+	msgS3HeaderMalform = "The authorization header is malformed; "
+	msgS3QueryParams   = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+	msgS3IncompleteBdy = "You did not provide the number of bytes specified by the Content-Length HTTP header."
+	msgS3SHAMismatch   = "The provided 'x-amz-content-sha256' header does not match what was computed."
+)
+
+func wrap(e *apierr.Error, cause error) *apierr.Error {
+	e.Err = cause
+	return e
+}
+
+// errNotSigned is the error for a request with no authentication at all.
+func (p Protocol) errNotSigned() *apierr.Error {
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token"), ErrNotSigned)
+	case ProtocolS3:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "Access Denied"), ErrNotSigned)
+	default:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeMissingAuthenticationToken, "Request is missing Authentication Token"), ErrNotSigned)
+	}
+}
+
+// errIncomplete is the error for malformed signature parameters. msg is the
+// Query/JSON text; s3msg the S3 text (its code depends on presigned).
+func (p Protocol) errIncomplete(presigned bool, msg, s3msg string) *apierr.Error {
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusBadRequest, "IncompleteSignatureException", msg), ErrMalformed)
+	case ProtocolS3:
+		if presigned {
+			return wrap(apierr.New(http.StatusBadRequest, "AuthorizationQueryParametersError", s3msg), ErrMalformed)
+		}
+		return wrap(apierr.New(http.StatusBadRequest, "AuthorizationHeaderMalformed", msgS3HeaderMalform+s3msg), ErrMalformed)
+	default:
+		return wrap(apierr.New(http.StatusBadRequest, apierr.CodeIncompleteSignature, msg), ErrMalformed)
+	}
+}
+
+// errUnknownKey is the error for an access key ID nobody issued.
+func (p Protocol) errUnknownKey(akid string) *apierr.Error {
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusBadRequest, "UnrecognizedClientException", msgInvalidTokenID), ErrUnknownAccessKey)
+	case ProtocolS3:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidAccessKeyID, msgS3InvalidKey).With("AWSAccessKeyId", akid), ErrUnknownAccessKey)
+	default:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidClientTokenID, msgInvalidTokenID), ErrUnknownAccessKey)
+	}
+}
+
+// errInvalidToken is the error for a session token that is wrong, missing
+// where temporary credentials need one, or present where none is expected.
+func (p Protocol) errInvalidToken(missing bool, akid string) *apierr.Error {
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusBadRequest, "UnrecognizedClientException", msgInvalidTokenID), ErrInvalidToken)
+	case ProtocolS3:
+		if missing {
+			// Temporary keys do not exist without their token.
+			return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidAccessKeyID, msgS3InvalidKey).With("AWSAccessKeyId", akid), ErrInvalidToken)
+		}
+		return wrap(apierr.New(http.StatusBadRequest, "InvalidToken", msgS3InvalidToken), ErrInvalidToken)
+	default:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidClientTokenID, msgInvalidTokenID), ErrInvalidToken)
+	}
+}
+
+// errExpiredToken is the error for temporary credentials past their expiry.
+func (p Protocol) errExpiredToken() *apierr.Error {
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusForbidden, "ExpiredTokenException", msgExpiredToken), ErrExpiredToken)
+	case ProtocolS3:
+		return wrap(apierr.New(http.StatusBadRequest, apierr.CodeExpiredToken, msgS3ExpiredToken), ErrExpiredToken)
+	default:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeExpiredToken, msgExpiredToken), ErrExpiredToken)
+	}
+}
+
+// errSignature is the error for a wrong signature. Query and JSON services
+// append the canonical request and string to sign to the message, as AWS
+// does; S3 returns them as extra elements.
+func (p Protocol) errSignature(akid, provided, canonical, stringToSign string) *apierr.Error {
+	detail := "\n\nThe Canonical String for this request should have been\n'" + canonical +
+		"'\n\nThe String-to-Sign should have been\n'" + stringToSign + "'\n"
+	switch p {
+	case ProtocolJSON:
+		return wrap(apierr.New(http.StatusBadRequest, "InvalidSignatureException", msgSigMismatch+detail), ErrSignatureMismatch)
+	case ProtocolS3:
+		e := apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msgS3SigMismatch).
+			With("AWSAccessKeyId", akid).
+			With("StringToSign", stringToSign).
+			With("SignatureProvided", provided)
+		if canonical != "" {
+			e = e.With("CanonicalRequest", canonical)
+		}
+		return wrap(e, ErrSignatureMismatch)
+	default:
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msgSigMismatch+detail), ErrSignatureMismatch)
+	}
+}
+
+// errSignatureText is a SignatureDoesNotMatch with a specific message (Query
+// and JSON only), for problems AWS reports under that code.
+func (p Protocol) errSignatureText(msg string) *apierr.Error {
+	if p == ProtocolJSON {
+		return wrap(apierr.New(http.StatusBadRequest, "InvalidSignatureException", msg), ErrSignatureMismatch)
+	}
+	return wrap(apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msg), ErrSignatureMismatch)
+}
+
+// errSkew is the error for a signing time outside now±max.
+func (p Protocol) errSkew(signed, now time.Time, maxSkew time.Duration) *apierr.Error {
+	if p == ProtocolS3 {
+		return wrap(apierr.New(http.StatusForbidden, "RequestTimeTooSkewed", msgS3Skewed).
+			With("RequestTime", signed.UTC().Format(amzDateFormat)).
+			With("ServerTime", now.UTC().Format(time.RFC3339)).
+			With("MaxAllowedSkewMilliseconds", strconv.FormatInt(maxSkew.Milliseconds(), 10)), ErrTimeSkew)
+	}
+	mins := strconv.FormatInt(int64(maxSkew/time.Minute), 10)
+	var msg string
+	if signed.Before(now) {
+		msg = "Signature expired: " + signed.UTC().Format(amzDateFormat) + " is now earlier than " +
+			now.Add(-maxSkew).UTC().Format(amzDateFormat) + " (" + now.UTC().Format(amzDateFormat) + " - " + mins + " min.)"
+	} else {
+		msg = "Signature not yet current: " + signed.UTC().Format(amzDateFormat) + " is still later than " +
+			now.Add(maxSkew).UTC().Format(amzDateFormat) + " (" + now.UTC().Format(amzDateFormat) + " + " + mins + " min.)"
+	}
+	return wrap(p.errSignatureText(msg), ErrTimeSkew)
+}
+
+// errPresignExpired is the error for a presigned URL used after it expired.
+func (p Protocol) errPresignExpired(expiresSec int64, expires, now time.Time) *apierr.Error {
+	if p == ProtocolS3 {
+		return wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "Request has expired").
+			With("X-Amz-Expires", strconv.FormatInt(expiresSec, 10)).
+			With("Expires", expires.UTC().Format(time.RFC3339)).
+			With("ServerTime", now.UTC().Format(time.RFC3339)), ErrPresignExpired)
+	}
+	return wrap(apierr.New(http.StatusBadRequest, apierr.CodeRequestExpired, "Request has expired."), ErrPresignExpired)
+}
+
+// errBodyTooLarge is the error for a body over the hashing bound.
+func (p Protocol) errBodyTooLarge() *apierr.Error {
+	code := apierr.CodeRequestEntityTooLarge
+	if p == ProtocolJSON {
+		code = "RequestEntityTooLargeException"
+	}
+	return wrap(apierr.New(http.StatusRequestEntityTooLarge, code, "Request body is too large."), ErrBodyTooLarge)
+}
+
+// S3-only errors about the payload.
+
+func errS3IncompleteBody() *apierr.Error {
+	return wrap(apierr.New(http.StatusBadRequest, "IncompleteBody", msgS3IncompleteBdy), ErrIncompleteBody)
+}
+
+func errS3ChunkSignature(akid, provided, stringToSign string) *apierr.Error {
+	return ProtocolS3.errSignature(akid, provided, "", stringToSign)
+}
+
+func errS3SHAMismatch(declared, computed string) *apierr.Error {
+	return wrap(apierr.New(http.StatusBadRequest, "XAmzContentSHA256Mismatch", msgS3SHAMismatch).
+		With("ClientComputedContentSHA256", declared).
+		With("S3ComputedContentSHA256", computed), ErrContentSHA256Mismatch)
+}
+
+func errS3BadChunkEncoding(detail string) *apierr.Error {
+	return wrap(apierr.New(http.StatusBadRequest, "InvalidRequest", "Invalid aws-chunked encoding: "+detail), ErrIncompleteBody)
+}

@@ -1,0 +1,223 @@
+package sigv4
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"abacus/internal/apierr"
+)
+
+// MaxPresignExpires is the longest validity of a presigned URL, in seconds
+// (seven days).
+const MaxPresignExpires = 7 * 24 * 60 * 60
+
+// authParams are the SigV4 parameters of one request, from its
+// Authorization header or its presigned query string.
+type authParams struct {
+	presigned     bool
+	accessKeyID   string
+	date          string // YYYYMMDD of the credential scope
+	region        string
+	service       string
+	scope         string // date/region/service/aws4_request
+	signedHeaders []string
+	signature     string
+	amzDate       string // the signing time as sent, in ISO 8601 basic format
+	signedAt      time.Time
+	token         string
+	expires       int64 // seconds; presigned only, -1 when absent
+}
+
+// IsSigned reports whether r carries any SigV4 authentication: an
+// Authorization header, or an X-Amz-Algorithm, X-Amz-Credential or
+// X-Amz-Signature query parameter. A request that is not signed is anonymous;
+// [Verifier.Verify] fails it with an error wrapping [ErrNotSigned].
+func IsSigned(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return true
+	}
+	q := r.URL.RawQuery
+	return strings.Contains(q, "X-Amz-Algorithm=") || strings.Contains(q, "X-Amz-Credential=") ||
+		strings.Contains(q, "X-Amz-Signature=")
+}
+
+// parseRequest extracts the signature parameters of r.
+func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
+	authz := r.Header.Get("Authorization")
+	var query url.Values
+	if strings.Contains(r.URL.RawQuery, "X-Amz-") {
+		query = r.URL.Query()
+	}
+	hasQueryAuth := query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Credential") || query.Has("X-Amz-Signature")
+	switch {
+	case authz != "" && hasQueryAuth:
+		const msg = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+		if p == ProtocolS3 {
+			return authParams{}, wrap(apierr.New(http.StatusBadRequest, "InvalidArgument", msg).
+				With("ArgumentName", "Authorization").With("ArgumentValue", authz), ErrMalformed)
+		}
+		return authParams{}, p.errIncomplete(false, msg, "")
+	case authz != "":
+		return parseAuthorization(authz, r, p)
+	case hasQueryAuth:
+		return parsePresigned(query, p)
+	default:
+		return authParams{}, p.errNotSigned()
+	}
+}
+
+// parseAuthorization parses an Authorization header such as
+//
+//	AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request,
+//	SignedHeaders=host;range;x-amz-date, Signature=fe5f80f7...
+func parseAuthorization(authz string, r *http.Request, p Protocol) (authParams, *apierr.Error) {
+	a := authParams{expires: -1}
+	alg, rest, _ := strings.Cut(authz, " ")
+	if alg != algorithm {
+		if p == ProtocolS3 {
+			return a, wrap(apierr.New(http.StatusBadRequest, "InvalidRequest",
+				"The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."), ErrMalformed)
+		}
+		return a, p.errIncomplete(false, "Unsupported AWS 'algorithm': '"+alg+"'.", "")
+	}
+	var credential, signedHeaders string
+	var haveCred, haveSigned, haveSig bool
+	for field := range strings.SplitSeq(rest, ",") {
+		field = strings.TrimSpace(field)
+		if field == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(field, "=")
+		if !ok {
+			return a, p.errIncomplete(false,
+				"'"+field+"' not a valid key=value pair (missing equal-sign) in Authorization header: '"+authz+"'.",
+				"the authorization header requires three components: Credential, SignedHeaders, and Signature.")
+		}
+		switch k {
+		case "Credential":
+			credential, haveCred = v, true
+		case "SignedHeaders":
+			signedHeaders, haveSigned = v, true
+		case "Signature":
+			a.signature, haveSig = v, true
+		}
+	}
+	var missing strings.Builder
+	if !haveCred {
+		missing.WriteString("Authorization header requires 'Credential' parameter. ")
+	}
+	if !haveSig {
+		missing.WriteString("Authorization header requires 'Signature' parameter. ")
+	}
+	if !haveSigned {
+		missing.WriteString("Authorization header requires 'SignedHeaders' parameter. ")
+	}
+	amzDate := r.Header.Get("X-Amz-Date")
+	var signedAt time.Time
+	var dateErr bool
+	if amzDate != "" {
+		t, err := time.Parse(amzDateFormat, amzDate)
+		signedAt, dateErr = t, err != nil
+	} else if d := r.Header.Get("Date"); d != "" {
+		t, err := http.ParseTime(d)
+		signedAt, dateErr = t.UTC(), err != nil
+		amzDate = signedAt.Format(amzDateFormat)
+	} else {
+		missing.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
+	}
+	if missing.Len() > 0 {
+		if p == ProtocolS3 && haveCred && haveSig && haveSigned {
+			return a, wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
+				"AWS authentication requires a valid Date or x-amz-date header"), ErrMalformed)
+		}
+		return a, p.errIncomplete(false, missing.String()+"Authorization="+authz,
+			"the authorization header requires three components: Credential, SignedHeaders, and Signature.")
+	}
+	if dateErr {
+		if p == ProtocolS3 {
+			return a, wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
+				"AWS authentication requires a valid Date or x-amz-date header"), ErrMalformed)
+		}
+		return a, p.errIncomplete(false, "Date must be in ISO-8601 'basic format'. Got '"+amzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601", "")
+	}
+	a.amzDate, a.signedAt = amzDate, signedAt
+	a.token = r.Header.Get("X-Amz-Security-Token")
+	if e := a.setCredential(credential, p); e != nil {
+		return a, e
+	}
+	a.signedHeaders = strings.Split(signedHeaders, ";")
+	return a, nil
+}
+
+// parsePresigned parses the X-Amz-* query parameters of a presigned URL.
+func parsePresigned(q url.Values, p Protocol) (authParams, *apierr.Error) {
+	a := authParams{presigned: true, expires: -1}
+	const nonS3Missing = "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date' and 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."
+	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"} {
+		if q.Get(k) == "" {
+			return a, p.errIncomplete(true, nonS3Missing, msgS3QueryParams)
+		}
+	}
+	if p == ProtocolS3 && !q.Has("X-Amz-Expires") {
+		return a, p.errIncomplete(true, nonS3Missing, msgS3QueryParams)
+	}
+	if alg := q.Get("X-Amz-Algorithm"); alg != algorithm {
+		return a, p.errIncomplete(true, "Unsupported AWS 'algorithm': '"+alg+"'.",
+			"X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+	}
+	if q.Has("X-Amz-Expires") {
+		n, err := strconv.ParseInt(q.Get("X-Amz-Expires"), 10, 64)
+		switch {
+		case err != nil || n < 0:
+			return a, p.errIncomplete(true, "X-Amz-Expires should be a number", "X-Amz-Expires should be a number")
+		case n > MaxPresignExpires:
+			return a, p.errIncomplete(true, "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
+				"X-Amz-Expires must be less than a week (in seconds) that is; 604800")
+		}
+		a.expires = n
+	}
+	a.amzDate = q.Get("X-Amz-Date")
+	t, err := time.Parse(amzDateFormat, a.amzDate)
+	if err != nil {
+		return a, p.errIncomplete(true, "Date must be in ISO-8601 'basic format'. Got '"+a.amzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601",
+			"X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+	}
+	a.signedAt = t
+	a.signature = q.Get("X-Amz-Signature")
+	a.token = q.Get("X-Amz-Security-Token")
+	if e := a.setCredential(q.Get("X-Amz-Credential"), p); e != nil {
+		return a, e
+	}
+	a.signedHeaders = strings.Split(q.Get("X-Amz-SignedHeaders"), ";")
+	return a, nil
+}
+
+// setCredential parses "AKID/YYYYMMDD/region/service/aws4_request" and checks
+// that its date is the signing date.
+func (a *authParams) setCredential(cred string, p Protocol) *apierr.Error {
+	const s3Malformed = "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return p.errIncomplete(a.presigned,
+			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+cred+"'",
+			s3Malformed)
+	}
+	if parts[4] != scopeTerminator {
+		return p.errIncomplete(a.presigned,
+			"Credential should be scoped with a valid terminator: 'aws4_request', not '"+parts[4]+"'.",
+			s3Malformed)
+	}
+	a.accessKeyID, a.date, a.region, a.service = parts[0], parts[1], parts[2], parts[3]
+	a.scope = cred[len(parts[0])+1:]
+	if want := a.signedAt.Format(shortDateFormat); a.date != want {
+		if p == ProtocolS3 {
+			return p.errIncomplete(a.presigned, "", "Invalid credential date. Date is not the same as X-Amz-Date.")
+		}
+		return p.errSignatureText("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '" +
+			a.date + "' != '" + want + "', from '" + a.amzDate + "'.")
+	}
+	return nil
+}
