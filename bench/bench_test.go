@@ -5,7 +5,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"abacus/bench/casbinengine"
 	"abacus/bench/cedarengine"
+	"abacus/bench/opaengine"
 	"abacus/bench/workload"
 )
 
@@ -22,6 +24,8 @@ type engine struct {
 func engines() []engine {
 	return []engine{
 		{"Cedar", func(w *workload.Workload) (decider, error) { return cedarengine.New(w) }},
+		{"OPA", func(w *workload.Workload) (decider, error) { return opaengine.New(w) }},
+		{"Casbin", func(w *workload.Workload) (decider, error) { return casbinengine.New(w) }},
 	}
 }
 
@@ -106,6 +110,10 @@ func TestEnginesAgreeOnOtherSeeds(t *testing.T) {
 }
 
 func BenchmarkCedar(b *testing.B) { run(b, lookup(b, "Cedar")) }
+
+func BenchmarkOPA(b *testing.B) { run(b, lookup(b, "OPA")) }
+
+func BenchmarkCasbin(b *testing.B) { run(b, lookup(b, "Casbin")) }
 
 // run times Decide over the workload's requests in order, cycling, in one goroutine and then
 // under b.RunParallel. Building the engine is not timed.
