@@ -1,0 +1,208 @@
+package policy
+
+import (
+	"strings"
+)
+
+// Options describe the policy being compiled. The zero value compiles an
+// anonymous identity policy.
+type Options struct {
+	// Name and ARN identify the policy in explanations and audit records
+	// (an inline policy has a name and no ARN).
+	Name string
+	ARN  string
+	// Kind is the role the policy plays; it selects the validation rules.
+	Kind Kind
+}
+
+// Policy is a compiled policy: immutable, safe for concurrent use, and
+// cheap to share between any number of [Set]s.
+type Policy struct {
+	name  string
+	arn   string
+	kind  Kind
+	doc   *Document
+	stmts []cstmt
+}
+
+// Name returns the policy's name from [Options].
+func (p *Policy) Name() string { return p.name }
+
+// ARN returns the policy's ARN from [Options].
+func (p *Policy) ARN() string { return p.arn }
+
+// Kind returns the policy's kind.
+func (p *Policy) Kind() Kind { return p.kind }
+
+// Document returns the document p was compiled from. It must not be
+// modified.
+func (p *Policy) Document() *Document { return p.doc }
+
+// Label returns the ARN, else the name, else "policy".
+func (p *Policy) Label() string {
+	switch {
+	case p.arn != "":
+		return p.arn
+	case p.name != "":
+		return p.name
+	}
+	return "policy"
+}
+
+type cstmt struct {
+	index        int
+	sid          string
+	effect       Effect
+	notAction    bool
+	actions      []pattern
+	hasResource  bool
+	notResource  bool
+	resources    []pattern
+	principal    *cprincipal
+	notPrincipal bool
+	conds        []ccond
+}
+
+// Compile validates d as a policy of kind o.Kind and compiles it. It
+// returns the validation errors (see [Document.Validate]) for a document
+// IAM would reject. Policy variables are compiled only for Version
+// 2012-10-17; in older or versionless documents "${...}" is literal text
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html).
+func Compile(d *Document, o Options) (*Policy, error) {
+	if err := d.Validate(o.Kind); err != nil {
+		return nil, err
+	}
+	vars := d.Version == Version2012
+	p := &Policy{name: o.Name, arn: o.ARN, kind: o.Kind, doc: d, stmts: make([]cstmt, len(d.Statements))}
+	for i, st := range d.Statements {
+		cs := &p.stmts[i]
+		cs.index, cs.sid = i, st.Sid
+		cs.effect = EffectAllow
+		if st.Effect == "Deny" {
+			cs.effect = EffectDeny
+		}
+		acts := st.Action
+		if st.NotAction != nil {
+			cs.notAction, acts = true, st.NotAction
+		}
+		for _, a := range acts {
+			cs.actions = append(cs.actions, compilePattern(a, false, true, true))
+		}
+		res := st.Resource
+		if st.NotResource != nil {
+			cs.notResource, res = true, st.NotResource
+		}
+		cs.hasResource = res != nil
+		for _, r := range res {
+			cs.resources = append(cs.resources, compilePattern(r, vars, true, false))
+		}
+		switch {
+		case st.Principal != nil:
+			cs.principal = compilePrincipal(st.Principal)
+		case st.NotPrincipal != nil:
+			cs.principal, cs.notPrincipal = compilePrincipal(st.NotPrincipal), true
+		}
+		for _, c := range st.Condition {
+			cc, msg := compileCondition(c, vars)
+			if msg != "" {
+				return nil, d.errAt(i, st.Sid, "Condition", c.keyOff, msg)
+			}
+			cs.conds = append(cs.conds, cc)
+		}
+	}
+	return p, nil
+}
+
+// CompileJSON parses, validates and compiles src in one step.
+func CompileJSON(src []byte, o Options) (*Policy, error) {
+	d, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(d, o)
+}
+
+// cprincipal is a compiled Principal or NotPrincipal element
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+type cprincipal struct {
+	all       bool
+	accounts  []string // account IDs, from "123456789012" or ".../root"
+	arns      []string // IAM user, role, assumed-role session, federated-user ARNs
+	services  []string
+	federated []string
+	canonical []string
+}
+
+func compilePrincipal(p *Principal) *cprincipal {
+	cp := &cprincipal{all: p.All}
+	for _, a := range p.AWS {
+		switch {
+		case a == "*":
+			cp.all = true
+		case isAccountID(a):
+			cp.accounts = append(cp.accounts, a)
+		case strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":root") && isAccountID(accountOf(a)) && strings.Count(a, ":") == 5:
+			cp.accounts = append(cp.accounts, accountOf(a))
+		default:
+			cp.arns = append(cp.arns, a)
+		}
+	}
+	cp.services = append(cp.services, p.Service...)
+	cp.federated = append(cp.federated, p.Federated...)
+	cp.canonical = append(cp.canonical, p.CanonicalUser...)
+	return cp
+}
+
+func accountOf(a string) string {
+	parts := strings.SplitN(a, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// match reports whether pr is one of the principals. named reports that it
+// matched by the caller's own ARN (an IAM user ARN or a role session ARN),
+// which matters for same-account resource-based policies.
+func (cp *cprincipal) match(pr *Caller) (matched, named bool) {
+	if cp.all {
+		return true, false
+	}
+	switch pr.Type {
+	case PrincipalService:
+		for _, s := range cp.services {
+			if s == pr.Service {
+				return true, true
+			}
+		}
+		return false, false
+	case PrincipalAnonymous:
+		return false, false
+	}
+	for _, a := range cp.arns {
+		if a == pr.ARN {
+			return true, true
+		}
+	}
+	for _, a := range cp.arns {
+		if pr.RoleARN != "" && a == pr.RoleARN {
+			return true, false
+		}
+	}
+	for _, a := range cp.accounts {
+		if a == pr.Account {
+			return true, false
+		}
+	}
+	for _, f := range cp.federated {
+		if pr.Service != "" && f == pr.Service {
+			return true, false
+		}
+	}
+	for _, c := range cp.canonical {
+		if pr.UserID != "" && c == pr.UserID {
+			return true, false
+		}
+	}
+	return false, false
+}

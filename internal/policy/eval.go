@@ -1,0 +1,289 @@
+package policy
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Set is an immutable, action-indexed collection of compiled policies of
+// one policy type (all identity policies of a principal, the SCPs of one
+// organization level, a resource's policy). Building one costs time
+// proportional to the number of statements; evaluating one touches only
+// the statements that can name the request's action. A Set is safe for
+// concurrent use. The zero value and a nil *Set are empty sets.
+type Set struct {
+	policies []*Policy
+	refs     []sref
+	byAction map[string][]int32
+	bySvc    map[string][]int32
+	always   []int32
+}
+
+type sref struct {
+	p  *Policy
+	st *cstmt
+}
+
+// Match is one statement that applied to a request.
+type Match struct {
+	Policy *Policy
+	// Statement is the statement's 0-based index in its policy.
+	Statement int
+	Sid       string
+	Effect    Effect
+	// Named reports that a Principal element matched the caller by its
+	// own ARN (user ARN or role session ARN) rather than by role ARN,
+	// account or "*".
+	Named bool
+}
+
+// NewSet indexes policies by action. The policies are shared, not copied.
+func NewSet(policies ...*Policy) *Set {
+	s := &Set{policies: slices.Clip(slices.Clone(policies))}
+	exact := map[string][]int32{}
+	svc := map[string][]int32{}
+	for _, p := range policies {
+		for i := range p.stmts {
+			st := &p.stmts[i]
+			ri := int32(len(s.refs))
+			s.refs = append(s.refs, sref{p, st})
+			if st.notAction {
+				s.always = append(s.always, ri)
+				continue
+			}
+			for _, a := range st.actions {
+				prefix, _, ok := strings.Cut(a.raw, ":")
+				switch {
+				case a.kind == pExact && ok:
+					k := strings.ToLower(a.raw)
+					exact[k] = appendOnce(exact[k], ri)
+				case ok && !strings.ContainsAny(prefix, "*?"):
+					k := strings.ToLower(prefix)
+					svc[k] = appendOnce(svc[k], ri)
+				default:
+					s.always = appendOnce(s.always, ri)
+				}
+			}
+		}
+	}
+	s.bySvc = make(map[string][]int32, len(svc))
+	for k, l := range svc {
+		s.bySvc[k] = merge(l, s.always)
+	}
+	s.byAction = make(map[string][]int32, len(exact))
+	for k, l := range exact {
+		prefix, _, _ := strings.Cut(k, ":")
+		s.byAction[k] = merge(merge(l, svc[prefix]), s.always)
+	}
+	return s
+}
+
+func appendOnce(l []int32, v int32) []int32 {
+	if n := len(l); n > 0 && l[n-1] == v {
+		return l
+	}
+	return append(l, v)
+}
+
+func merge(a, b []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.Sort(out)
+	return slices.Clip(slices.Compact(out))
+}
+
+// Policies returns the policies of s in order. The slice must not be
+// modified.
+func (s *Set) Policies() []*Policy {
+	if s == nil {
+		return nil
+	}
+	return s.policies
+}
+
+// Len returns the number of policies in s.
+func (s *Set) Len() int { return len(s.Policies()) }
+
+// candidates returns the statements that may name action, in order.
+func (s *Set) candidates(action string) []int32 {
+	var buf [128]byte
+	if len(action) <= len(buf) {
+		b := buf[:len(action)]
+		colon := -1
+		for i := 0; i < len(action); i++ {
+			b[i] = lowerASCII(action[i])
+			if colon < 0 && b[i] == ':' {
+				colon = i
+			}
+		}
+		if l, ok := s.byAction[string(b)]; ok {
+			return l
+		}
+		if colon > 0 {
+			if l, ok := s.bySvc[string(b[:colon])]; ok {
+				return l
+			}
+		}
+		return s.always
+	}
+	// Very long action names: walk everything.
+	all := make([]int32, len(s.refs))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	return all
+}
+
+// Evaluate decides r against every policy in s: [ExplicitDeny] if a Deny
+// statement applies, else [Allowed] if an Allow statement applies, else
+// [ImplicitDeny]. Every applying statement is appended to matched, which
+// is returned; pass a slice with spare capacity (e.g. make([]Match, 0, 8))
+// and Evaluate allocates nothing. Evaluate does not stop at the first
+// deny, so the matches are complete.
+func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
+	if s == nil {
+		return ImplicitDeny, matched
+	}
+	allow, deny := false, false
+	for _, ri := range s.candidates(r.Action) {
+		ref := &s.refs[ri]
+		ok, named := ref.st.applies(r)
+		if !ok {
+			continue
+		}
+		matched = append(matched, Match{Policy: ref.p, Statement: ref.st.index, Sid: ref.st.sid, Effect: ref.st.effect, Named: named})
+		if ref.st.effect == EffectDeny {
+			deny = true
+		} else {
+			allow = true
+		}
+	}
+	switch {
+	case deny:
+		return ExplicitDeny, matched
+	case allow:
+		return Allowed, matched
+	}
+	return ImplicitDeny, matched
+}
+
+// Decide is [Set.Evaluate] without the matches.
+func (s *Set) Decide(r *Request) Decision {
+	var buf [8]Match
+	d, _ := s.Evaluate(r, buf[:0])
+	return d
+}
+
+func (st *cstmt) matchAction(action string) bool {
+	for i := range st.actions {
+		if st.actions[i].match(action, nil) {
+			return !st.notAction
+		}
+	}
+	return st.notAction
+}
+
+func (st *cstmt) matchResource(r *Request) bool {
+	if !st.hasResource {
+		return true
+	}
+	for i := range st.resources {
+		if st.resources[i].match(r.Resource, r) {
+			return !st.notResource
+		}
+	}
+	return st.notResource
+}
+
+func (st *cstmt) matchPrincipal(r *Request) (ok, named bool) {
+	if st.principal == nil {
+		return true, false
+	}
+	m, named := st.principal.match(&r.Principal)
+	if st.notPrincipal {
+		return !m, false
+	}
+	return m, named
+}
+
+func (st *cstmt) applies(r *Request) (ok, named bool) {
+	if !st.matchAction(r.Action) || !st.matchResource(r) {
+		return false, false
+	}
+	ok, named = st.matchPrincipal(r)
+	if !ok {
+		return false, false
+	}
+	for i := range st.conds {
+		if !st.conds[i].eval(r) {
+			return false, false
+		}
+	}
+	return true, named
+}
+
+// StatementResult explains one statement that names the request's action:
+// whether it applied and, if not, the first thing that kept it from
+// applying.
+type StatementResult struct {
+	Policy    *Policy
+	Statement int
+	Sid       string
+	Effect    Effect
+	Applied   bool
+	// Reason is empty when Applied; otherwise for example
+	// `resource "arn:aws:s3:::b/x" does not match "arn:aws:s3:::b/users/alice/*"`
+	// or `StringLike on "sagemaker:ResourceTag/owner": condition key
+	// "sagemaker:ResourceTag/owner" is absent`.
+	Reason string
+}
+
+// Explain returns, in policy and statement order, a result for every
+// statement of s whose Action/NotAction covers r.Action. It allocates and
+// is meant for denials, audit records and the CLI, not the hot path.
+func (s *Set) Explain(r *Request) []StatementResult {
+	if s == nil {
+		return nil
+	}
+	var out []StatementResult
+	for i := range s.refs {
+		ref := &s.refs[i]
+		st := ref.st
+		if !st.matchAction(r.Action) {
+			continue
+		}
+		res := StatementResult{Policy: ref.p, Statement: st.index, Sid: st.sid, Effect: st.effect}
+		res.Reason = st.why(r)
+		res.Applied = res.Reason == ""
+		out = append(out, res)
+	}
+	return out
+}
+
+func (st *cstmt) why(r *Request) string {
+	if !st.matchResource(r) {
+		pats := make([]string, len(st.resources))
+		for i := range st.resources {
+			pats[i] = strconv.Quote(st.resources[i].render(r))
+		}
+		if st.notResource {
+			return "resource " + strconv.Quote(r.Resource) + " is excluded by NotResource " + strings.Join(pats, ", ")
+		}
+		return "resource " + strconv.Quote(r.Resource) + " does not match " + strings.Join(pats, ", ")
+	}
+	if ok, _ := st.matchPrincipal(r); !ok {
+		who := strconv.Quote(r.Principal.ARN)
+		if st.notPrincipal {
+			return "principal " + who + " is excluded by NotPrincipal"
+		}
+		return "principal " + who + " is not named in Principal"
+	}
+	for i := range st.conds {
+		if !st.conds[i].eval(r) {
+			return "condition " + st.conds[i].why(r)
+		}
+	}
+	return ""
+}

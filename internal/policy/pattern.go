@@ -1,0 +1,380 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"abacus/internal/arn"
+)
+
+// seg is one piece of a compiled pattern: literal text from the policy
+// (in which '*' and '?' are wildcards when wild is set), or a policy
+// variable resolved from the request at evaluation time. A variable's value
+// is always literal text: a '*' in a user name never acts as a wildcard.
+type seg struct {
+	text   string
+	wild   bool
+	v      *ckey
+	def    string
+	hasDef bool
+}
+
+type patKind uint8
+
+const (
+	pExact  patKind = iota // no wildcard, no variable: text compare
+	pAny                   // "*": matches everything
+	pPrefix                // "literal*": prefix compare
+	pGlob                  // wildcards, no variables
+	pVars                  // variables (and maybe wildcards)
+)
+
+// pattern is a compiled Resource, Action or condition value.
+type pattern struct {
+	raw  string
+	kind patKind
+	lit  string // pExact, pPrefix (without the '*'), pGlob (whole text)
+	segs []seg  // pVars
+	fold bool   // ASCII case-insensitive (actions)
+}
+
+// compilePattern compiles raw. vars enables policy variables (never in
+// 2008-10-17 policies); wild makes '*' and '?' in the policy's own text
+// wildcards.
+func compilePattern(raw string, vars, wild, fold bool) pattern {
+	p := pattern{raw: raw, fold: fold}
+	if vars && strings.Contains(raw, "${") {
+		segs := parseVars(raw, wild)
+		var cat strings.Builder
+		for _, sg := range segs {
+			if sg.v != nil || sg.wild != wild {
+				p.kind, p.segs = pVars, segs
+				return p
+			}
+			cat.WriteString(sg.text)
+		}
+		if cat.String() != raw {
+			p.kind, p.segs = pVars, segs
+			return p
+		}
+	}
+	switch {
+	case !wild || !strings.ContainsAny(raw, "*?"):
+		p.kind, p.lit = pExact, raw
+	case raw == "*":
+		p.kind = pAny
+	case strings.IndexAny(raw, "*?") == len(raw)-1 && raw[len(raw)-1] == '*':
+		p.kind, p.lit = pPrefix, raw[:len(raw)-1]
+	default:
+		p.kind, p.lit = pGlob, raw
+	}
+	return p
+}
+
+// parseVars splits raw into literal and variable segments. Escapes ${*},
+// ${?} and ${$} become literal (non-wildcard) text; ${key} and
+// ${key, 'default'} become variables. A malformed ${ is literal text.
+// See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html.
+func parseVars(raw string, wild bool) []seg {
+	var segs []seg
+	lit := func(t string, w bool) {
+		if t == "" {
+			return
+		}
+		if n := len(segs); n > 0 && segs[n-1].v == nil && segs[n-1].wild == w {
+			segs[n-1].text += t
+			return
+		}
+		segs = append(segs, seg{text: t, wild: w})
+	}
+	for raw != "" {
+		i := strings.Index(raw, "${")
+		if i < 0 {
+			lit(raw, wild)
+			break
+		}
+		lit(raw[:i], wild)
+		rest := raw[i+2:]
+		body, after, ok := varBody(rest)
+		if !ok {
+			lit("${", wild)
+			raw = rest
+			continue
+		}
+		raw = after
+		switch body {
+		case "*", "?", "$":
+			lit(body, false)
+			continue
+		}
+		name, def, hasDef, ok := splitDefault(body)
+		if !ok {
+			lit("${"+body+"}", wild)
+			continue
+		}
+		k := compileKey(name)
+		segs = append(segs, seg{v: &k, def: def, hasDef: hasDef})
+	}
+	return segs
+}
+
+// varBody returns the text up to the closing brace of a variable, honouring
+// quoted defaults (which may contain '}').
+func varBody(s string) (body, rest string, ok bool) {
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'':
+			inQ = !inQ
+		case '}':
+			if !inQ {
+				return s[:i], s[i+1:], true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// splitDefault splits "key, 'default'" (a doubled quote inside the default
+// is one quote). Spaces around the key and the default are ignored.
+func splitDefault(body string) (name, def string, hasDef, ok bool) {
+	name = body
+	if i := strings.IndexByte(body, ','); i >= 0 {
+		name = body[:i]
+		d := strings.TrimSpace(body[i+1:])
+		if len(d) < 2 || d[0] != '\'' || d[len(d)-1] != '\'' {
+			return "", "", false, false
+		}
+		inner := d[1 : len(d)-1]
+		// A lone quote inside is malformed; '' is an escaped quote.
+		for j := 0; j < len(inner); j++ {
+			if inner[j] == '\'' {
+				if j+1 >= len(inner) || inner[j+1] != '\'' {
+					return "", "", false, false
+				}
+				j++
+			}
+		}
+		def, hasDef = strings.ReplaceAll(inner, "''", "'"), true
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, " \t'") {
+		return "", "", false, false
+	}
+	return name, def, hasDef, true
+}
+
+// resolve returns the text of segment i and whether it could be resolved.
+func (s *seg) resolve(r *Request) (string, bool) {
+	if s.v == nil {
+		return s.text, true
+	}
+	if v, ok := r.lookupOne(s.v); ok {
+		return v, true
+	}
+	if s.hasDef {
+		return s.def, true
+	}
+	return "", false
+}
+
+// match reports whether s matches the pattern. A pattern whose variable
+// cannot be resolved matches nothing.
+func (p *pattern) match(s string, r *Request) bool {
+	switch p.kind {
+	case pAny:
+		return true
+	case pExact:
+		if p.fold {
+			return len(s) == len(p.lit) && asciiEqualFold(s, p.lit)
+		}
+		return s == p.lit
+	case pPrefix:
+		if p.fold {
+			return len(s) >= len(p.lit) && asciiEqualFold(s[:len(p.lit)], p.lit)
+		}
+		return strings.HasPrefix(s, p.lit)
+	case pGlob:
+		if p.fold {
+			return arn.WildcardFold(p.lit, s)
+		}
+		return arn.Wildcard(p.lit, s)
+	}
+	for i := range p.segs {
+		if _, ok := p.segs[i].resolve(r); !ok {
+			return false
+		}
+	}
+	return segGlob(p.segs, s, r, p.fold)
+}
+
+// equal reports whether s equals the pattern's text with variables
+// substituted, with no wildcards. fold compares case-insensitively.
+func (p *pattern) equal(s string, r *Request, fold bool) bool {
+	if p.kind != pVars {
+		if fold {
+			return strings.EqualFold(s, p.raw)
+		}
+		return s == p.raw
+	}
+	for i := range p.segs {
+		t, ok := p.segs[i].resolve(r)
+		if !ok {
+			return false
+		}
+		if len(s) < len(t) {
+			return false
+		}
+		if fold {
+			if !strings.EqualFold(s[:len(t)], t) {
+				return false
+			}
+		} else if s[:len(t)] != t {
+			return false
+		}
+		s = s[len(t):]
+	}
+	return s == ""
+}
+
+// segGlob is the wildcard matcher of arn.Wildcard run over segments:
+// wildcards count only in segments marked wild.
+func segGlob(segs []seg, s string, r *Request, fold bool) bool {
+	type cur struct{ si, off int }
+	// norm advances c past exhausted segments.
+	norm := func(c cur) (cur, string, bool) {
+		for c.si < len(segs) {
+			t, _ := segs[c.si].resolve(r)
+			if c.off < len(t) {
+				return c, t, segs[c.si].wild
+			}
+			c = cur{c.si + 1, 0}
+		}
+		return c, "", false
+	}
+	pc := cur{}
+	i := 0
+	star, starI := cur{-1, 0}, 0
+	for i < len(s) {
+		c, t, w := norm(pc)
+		pc = c
+		if pc.si < len(segs) {
+			ch := t[pc.off]
+			switch {
+			case w && ch == '*':
+				pc.off++
+				star, starI = pc, i
+				continue
+			case w && ch == '?':
+				pc.off++
+				i += runeLen(s, i)
+				continue
+			case ch == s[i] || (fold && lowerASCII(ch) == lowerASCII(s[i])):
+				pc.off++
+				i++
+				continue
+			}
+		}
+		if star.si < 0 {
+			return false
+		}
+		starI += runeLen(s, starI)
+		pc, i = star, starI
+	}
+	for {
+		c, t, w := norm(pc)
+		if c.si >= len(segs) {
+			return true
+		}
+		if !w || t[c.off] != '*' {
+			return false
+		}
+		pc = cur{c.si, c.off + 1}
+	}
+}
+
+func runeLen(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return n
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] && lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// arnPattern is a compiled ArnLike/ArnEquals value: six part patterns.
+// ok is false for a value that is not six colon-separated parts, which
+// matches nothing.
+type arnPattern struct {
+	parts [6]pattern
+	ok    bool
+}
+
+func compileARNPattern(raw string, vars bool) arnPattern {
+	var ap arnPattern
+	// Split at the first five colons that are outside ${...}.
+	var parts [6]string
+	n, start, depth := 0, 0, 0
+	for i := 0; i < len(raw) && n < 5; i++ {
+		switch {
+		case vars && strings.HasPrefix(raw[i:], "${"):
+			depth++
+			i++
+		case raw[i] == '}' && depth > 0:
+			depth--
+		case raw[i] == ':' && depth == 0:
+			parts[n] = raw[start:i]
+			n++
+			start = i + 1
+		}
+	}
+	if n < 5 {
+		return ap
+	}
+	parts[5] = raw[start:]
+	for i := range parts {
+		ap.parts[i] = compilePattern(parts[i], vars, true, false)
+	}
+	ap.ok = true
+	return ap
+}
+
+func (ap *arnPattern) match(value string, r *Request) bool {
+	if !ap.ok {
+		return false
+	}
+	var vp [6]string
+	rest := value
+	for i := range 5 {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return false
+		}
+		vp[i], rest = rest[:j], rest[j+1:]
+	}
+	vp[5] = rest
+	for i := range 6 {
+		if !ap.parts[i].match(vp[i], r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,178 @@
+package policy
+
+import (
+	"strings"
+	"time"
+)
+
+// Request is the request context one decision is made for: who asks, to do
+// what, on which resource, with which condition keys. Build it once per
+// authorization; evaluating it does not modify or retain it, and does not
+// allocate.
+//
+// Global condition keys that describe the principal (aws:username,
+// aws:userid, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+// aws:SourceIdentity, aws:PrincipalTag/*) and the time (aws:CurrentTime,
+// aws:EpochTime) are derived from the typed fields; any other key comes
+// from Context. A key set in Context overrides the derived one.
+type Request struct {
+	Principal Caller
+	// Action is the IAM action, "service:Operation"; matched
+	// case-insensitively.
+	Action string
+	// Resource is the resource ARN, or "*" for actions that take none.
+	Resource string
+	// Time is aws:CurrentTime and aws:EpochTime; the zero time leaves
+	// both keys absent.
+	Time time.Time
+	// Context holds every other condition key.
+	Context Context
+}
+
+// PrincipalType is aws:PrincipalType: "Account" (root), "User",
+// "AssumedRole", "FederatedUser", "Anonymous"; "Service" marks an AWS
+// service principal (which has no aws:PrincipalType).
+type PrincipalType string
+
+// The principal types of aws:PrincipalType
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype).
+const (
+	PrincipalAccount       PrincipalType = "Account"
+	PrincipalUser          PrincipalType = "User"
+	PrincipalAssumedRole   PrincipalType = "AssumedRole"
+	PrincipalFederatedUser PrincipalType = "FederatedUser"
+	PrincipalAnonymous     PrincipalType = "Anonymous"
+	PrincipalService       PrincipalType = "Service"
+)
+
+// Caller describes the principal making a request. For a role session, ARN is the session
+// ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) and RoleARN the
+// role's IAM ARN, which is what aws:PrincipalArn resolves to. For a service
+// principal, Service is its name (sagemaker.amazonaws.com).
+type Caller struct {
+	ARN            string
+	RoleARN        string
+	Type           PrincipalType
+	Account        string
+	UserName       string
+	UserID         string
+	SourceIdentity string
+	Service        string
+	// Tags are the principal's tags (aws:PrincipalTag/*). SessionTags are
+	// a role session's tags; they override Tags with the same key.
+	Tags        []Tag
+	SessionTags []Tag
+}
+
+// PrincipalARN returns aws:PrincipalArn: the role ARN for a role session,
+// ARN otherwise.
+func (p *Caller) PrincipalARN() string {
+	if p.RoleARN != "" {
+		return p.RoleARN
+	}
+	return p.ARN
+}
+
+// Tag is one key/value tag. Tag keys are looked up case-insensitively.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Context is a set of condition keys with their values. Key names are
+// case-insensitive; values are case-sensitive strings whose type each
+// condition operator decides (a date in ISO 8601 or epoch seconds, a
+// number, "true"/"false", an IP address, base64 for binary). A key is
+// multivalued when it was set with [Context.SetMulti] or holds more than one
+// value; a multivalued key with no values is present but empty, which
+// matters to ForAllValues and ForAnyValue. The zero value is empty and
+// ready to use. A Context is not safe for concurrent mutation but may be
+// read concurrently.
+type Context struct {
+	entries []ContextEntry
+}
+
+// ContextEntry is one key of a [Context].
+type ContextEntry struct {
+	Key    string
+	Values []string
+	Multi  bool
+}
+
+// Set sets key to one value (a single-valued key), replacing any earlier
+// values.
+func (c *Context) Set(key, value string) { c.put(key, []string{value}, false) }
+
+// SetMulti sets key to a multivalued key with the given values (possibly
+// none), replacing any earlier values.
+func (c *Context) SetMulti(key string, values ...string) {
+	c.put(key, append([]string{}, values...), true)
+}
+
+// Add appends value to key's values; a key with more than one value is
+// multivalued.
+func (c *Context) Add(key, value string) {
+	if i := c.index(key); i >= 0 {
+		e := &c.entries[i]
+		e.Values = append(e.Values, value)
+		e.Multi = e.Multi || len(e.Values) > 1
+		return
+	}
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: []string{value}})
+}
+
+// Delete removes key.
+func (c *Context) Delete(key string) {
+	if i := c.index(key); i >= 0 {
+		c.entries = append(c.entries[:i], c.entries[i+1:]...)
+	}
+}
+
+func (c *Context) put(key string, values []string, multi bool) {
+	if i := c.index(key); i >= 0 {
+		c.entries[i].Values, c.entries[i].Multi = values, multi
+		return
+	}
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: values, Multi: multi})
+}
+
+// Get returns key's values and whether the key is present.
+func (c *Context) Get(key string) ([]string, bool) {
+	if i := c.index(key); i >= 0 {
+		return c.entries[i].Values, true
+	}
+	return nil, false
+}
+
+// Entries returns the keys in the order they were first set. The slice
+// must not be modified.
+func (c *Context) Entries() []ContextEntry { return c.entries }
+
+// Len returns the number of keys.
+func (c *Context) Len() int { return len(c.entries) }
+
+func (c *Context) index(key string) int {
+	for i := range c.entries {
+		k := c.entries[i].Key
+		if len(k) == len(key) && strings.EqualFold(k, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *Context) entry(key string) *ContextEntry {
+	if i := c.index(key); i >= 0 {
+		return &c.entries[i]
+	}
+	return nil
+}
+
+func tagValue(tags []Tag, key string) (string, bool) {
+	for i := range tags {
+		if len(tags[i].Key) == len(key) && strings.EqualFold(tags[i].Key, key) {
+			return tags[i].Value, true
+		}
+	}
+	return "", false
+}
