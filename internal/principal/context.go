@@ -1,0 +1,175 @@
+package principal
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"abacus/internal/model"
+)
+
+// Global condition keys that the request-context builder sets, spelled as
+// AWS spells them in
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html.
+const (
+	KeyPrincipalArn           = "aws:PrincipalArn"
+	KeyPrincipalAccount       = "aws:PrincipalAccount"
+	KeyPrincipalType          = "aws:PrincipalType"
+	KeyUserID                 = "aws:userid"
+	KeyUsername               = "aws:username"
+	KeyPrincipalTagPrefix     = "aws:PrincipalTag/"
+	KeySourceIdentity         = "aws:SourceIdentity"
+	KeyRequestedRegion        = "aws:RequestedRegion"
+	KeySourceIP               = "aws:SourceIp"
+	KeyCurrentTime            = "aws:CurrentTime"
+	KeyEpochTime              = "aws:EpochTime"
+	KeySecureTransport        = "aws:SecureTransport"
+	KeyUserAgent              = "aws:UserAgent"
+	KeyTokenIssueTime         = "aws:TokenIssueTime"
+	KeyMultiFactorAuthPresent = "aws:MultiFactorAuthPresent"
+	KeyViaAWSService          = "aws:ViaAWSService"
+	KeyPrincipalIsAWSService  = "aws:PrincipalIsAWSService"
+)
+
+// Values of aws:PrincipalType. The global condition keys page lists Account
+// (the root user), User (an IAM user), FederatedUser, AssumedRole and
+// Anonymous; abacus authenticates the first, second and fourth.
+const (
+	PrincipalTypeAccount     = "Account"
+	PrincipalTypeUser        = "User"
+	PrincipalTypeAssumedRole = "AssumedRole"
+)
+
+// Request is what the request-context builder needs to know about one
+// request besides its principal. The zero value is a request over plain
+// HTTP with no source address, user agent or region, at the zero time.
+type Request struct {
+	// SourceIP is the client's address; a host:port form is accepted and
+	// the port dropped. Empty leaves aws:SourceIp out.
+	SourceIP string
+	// UserAgent is the User-Agent header; empty leaves aws:UserAgent out.
+	UserAgent string
+	// Region is the region the request was signed for
+	// (aws:RequestedRegion); empty leaves the key out.
+	Region string
+	// Time is the request's time (aws:CurrentTime, aws:EpochTime).
+	Time time.Time
+	// SecureTransport reports whether the request came over TLS.
+	SecureTransport bool
+}
+
+// PrincipalTypeOf returns the value of aws:PrincipalType for p: "Account"
+// for the root (with long-term keys or a GetSessionToken session), "User"
+// for an IAM user and "AssumedRole" for a role session.
+func PrincipalTypeOf(p *model.Principal) string {
+	switch p.Type {
+	case model.PrincipalRoot:
+		return PrincipalTypeAccount
+	case model.PrincipalIAMUser:
+		return PrincipalTypeUser
+	case model.PrincipalAssumedRole:
+		return PrincipalTypeAssumedRole
+	}
+	return string(p.Type)
+}
+
+// PrincipalARN returns the value of aws:PrincipalArn for p. For a role
+// session it is the ARN of the role, not of the session, as the global
+// condition keys page says; for users and the root it is p.ARN.
+func PrincipalARN(p *model.Principal) string {
+	if p.Type == model.PrincipalAssumedRole && p.Session != nil && p.Session.RoleARN != "" {
+		return p.Session.RoleARN
+	}
+	return p.ARN
+}
+
+// Context returns the global condition keys of a request made by p, as AWS
+// puts them in the request context:
+//
+//   - always: aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+//     aws:userid, aws:CurrentTime, aws:EpochTime, aws:SecureTransport,
+//     aws:ViaAWSService and aws:PrincipalIsAWSService (both "false": the
+//     request comes from the principal itself, not from a service on its
+//     behalf);
+//   - aws:username for IAM users only;
+//   - aws:PrincipalTag/KEY for each of p's tags (a user's tags, or a role's
+//     tags overlaid by session tags);
+//   - aws:SourceIdentity when the session has one;
+//   - aws:TokenIssueTime and aws:MultiFactorAuthPresent only for temporary
+//     credentials: the keys page says both are absent from requests signed
+//     with long-term access keys;
+//   - aws:RequestedRegion, aws:SourceIp and aws:UserAgent when known;
+//   - the session's own context keys (e.g. sagemaker:DomainId for a
+//     SageMaker Studio session).
+//
+// aws:CalledVia and aws:MultiFactorAuthAge are never set: no request is
+// made through a service, and abacus authenticates no MFA device. Every
+// value is a fresh one-element slice; the caller may add keys to the map.
+func Context(p *model.Principal, r Request) map[string][]string {
+	n := 12 + len(p.Tags)
+	if p.Session != nil {
+		n += len(p.Session.ContextKeys)
+	}
+	m := make(map[string][]string, n)
+	put := func(k, v string) { m[k] = []string{v} }
+
+	put(KeyPrincipalArn, PrincipalARN(p))
+	put(KeyPrincipalAccount, string(p.AccountID))
+	put(KeyPrincipalType, PrincipalTypeOf(p))
+	if p.ID != "" {
+		put(KeyUserID, p.ID)
+	}
+	if p.Type == model.PrincipalIAMUser && p.UserName != "" {
+		put(KeyUsername, p.UserName)
+	}
+	for k, v := range p.Tags {
+		put(KeyPrincipalTagPrefix+k, v)
+	}
+	if p.Session != nil {
+		if p.Session.SourceIdentity != "" {
+			put(KeySourceIdentity, p.Session.SourceIdentity)
+		}
+		for k, vs := range p.Session.ContextKeys {
+			m[k] = append([]string(nil), vs...)
+		}
+	}
+	if p.Temporary {
+		if !p.IssuedAt.IsZero() {
+			put(KeyTokenIssueTime, FormatTime(p.IssuedAt))
+		}
+		put(KeyMultiFactorAuthPresent, strconv.FormatBool(p.MFA))
+	}
+
+	t := r.Time.UTC()
+	put(KeyCurrentTime, FormatTime(t))
+	put(KeyEpochTime, strconv.FormatInt(t.Unix(), 10))
+	put(KeySecureTransport, strconv.FormatBool(r.SecureTransport))
+	put(KeyViaAWSService, "false")
+	put(KeyPrincipalIsAWSService, "false")
+	if r.Region != "" {
+		put(KeyRequestedRegion, r.Region)
+	}
+	if ip := hostOnly(r.SourceIP); ip != "" {
+		put(KeySourceIP, ip)
+	}
+	if r.UserAgent != "" {
+		put(KeyUserAgent, r.UserAgent)
+	}
+	return m
+}
+
+// FormatTime formats t as the date-time values of the request context are
+// spelled (ISO 8601 in UTC, e.g. 2024-01-02T15:04:05Z).
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// hostOnly strips a port (and IPv6 brackets) from an address.
+func hostOnly(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+}
