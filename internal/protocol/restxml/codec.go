@@ -1,0 +1,335 @@
+package restxml
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"abacus/internal/apierr"
+	"abacus/internal/protocol"
+	"abacus/internal/protocol/xmlcodec"
+)
+
+// MalformedXML returns S3's 400 MalformedXML error.
+func MalformedXML() *apierr.Error {
+	return apierr.New(http.StatusBadRequest, "MalformedXML",
+		"The XML you provided was not well-formed or did not validate against our published schema")
+}
+
+// Unmarshal decodes an XML request body (CompleteMultipartUpload,
+// DeleteObjects, Tagging, ...) into v, a non-nil pointer to a struct whose
+// fields follow the convention of package protocol. Malformed XML, a value
+// of the wrong type or an absent member tagged required is S3's 400
+// MalformedXML. The root element's name is not checked.
+func Unmarshal(body []byte, v any) *apierr.Error {
+	_, missing, err := xmlcodec.Unmarshal(body, v)
+	if err != nil {
+		e := MalformedXML()
+		e.Err = err
+		return e
+	}
+	if len(missing) > 0 {
+		e := MalformedXML()
+		e.Err = fmt.Errorf("missing required members %v", missing)
+		return e
+	}
+	return nil
+}
+
+// Marshal returns v as an S3 XML document whose root element is root, in
+// the S3 namespace, with an XML declaration. Members bound to headers, the
+// query string, the URI or the status code are not part of the document.
+func Marshal(root string, v any) ([]byte, error) {
+	e := xmlcodec.Encoder{Buf: append(make([]byte, 0, 512), xmlHeader...)}
+	attrs, err := xmlcodec.Attrs(reflect.ValueOf(v))
+	if err != nil {
+		return nil, err
+	}
+	e.Open(root, append([]string{"xmlns", Namespace}, attrs...)...)
+	if err := e.Fields(reflect.ValueOf(v)); err != nil {
+		return nil, err
+	}
+	e.Close(root)
+	return e.Bytes(), nil
+}
+
+// DecodeRequest fills in, a non-nil pointer to an operation's input struct,
+// from r: fields tagged uri=Bucket and uri=Key (or any other label in
+// labels) from the addressed bucket and key, header= fields from headers,
+// headers= maps from every header with the prefix (keys lower-cased without
+// the prefix, as S3 returns metadata), querystring= fields from the URL
+// query, and a payload field from body: []byte takes it as is, a struct or
+// pointer to struct is decoded as XML (an empty body leaves it unset).
+// Values that do not parse are 400 InvalidArgument; a malformed XML payload
+// is 400 MalformedXML.
+func DecodeRequest(r *http.Request, body []byte, labels map[string]string, in any) *apierr.Error {
+	rv := reflect.ValueOf(in)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return apierr.Internal(fmt.Errorf("restxml: DecodeRequest needs a pointer to a struct, got %T", in))
+	}
+	fields, err := protocol.Fields(rv.Type())
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	query := r.URL.Query()
+	for i := range fields {
+		f := &fields[i]
+		fv, _ := protocol.FieldValue(rv.Elem(), f.Index, true)
+		switch f.Location {
+		case protocol.InURI:
+			if s, ok := labels[f.LocationName]; ok {
+				if err := setString(fv, s, f); err != nil {
+					return invalidArgument(f.Name, s)
+				}
+			}
+		case protocol.InHeader:
+			if vals, ok := r.Header[http.CanonicalHeaderKey(f.LocationName)]; ok {
+				if err := setString(fv, strings.Join(vals, ","), f); err != nil {
+					return invalidArgument(f.LocationName, vals[0])
+				}
+			}
+		case protocol.InQueryString:
+			if vals, ok := query[f.LocationName]; ok {
+				if err := setStrings(fv, vals, f); err != nil {
+					return invalidArgument(f.LocationName, vals[0])
+				}
+			}
+		case protocol.InHeaders:
+			if fv.Kind() != reflect.Map || fv.Type().Key().Kind() != reflect.String || fv.Type().Elem().Kind() != reflect.String {
+				return apierr.Internal(fmt.Errorf("restxml: headers= field %s must be map[string]string", f.GoName))
+			}
+			prefix := strings.ToLower(f.LocationName)
+			m := reflect.MakeMap(fv.Type())
+			for k, vals := range r.Header {
+				if lk := strings.ToLower(k); strings.HasPrefix(lk, prefix) {
+					m.SetMapIndex(reflect.ValueOf(lk[len(prefix):]).Convert(fv.Type().Key()),
+						reflect.ValueOf(strings.Join(vals, ",")).Convert(fv.Type().Elem()))
+				}
+			}
+			if m.Len() > 0 {
+				fv.Set(m)
+			}
+		case protocol.InPayload:
+			if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8 {
+				if body != nil {
+					fv.SetBytes(body)
+				}
+				continue
+			}
+			if len(body) == 0 {
+				continue
+			}
+			target := fv
+			if target.Kind() != reflect.Pointer {
+				target = target.Addr()
+			} else {
+				target.Set(reflect.New(target.Type().Elem()))
+			}
+			if err := Unmarshal(body, target.Interface()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func invalidArgument(name, value string) *apierr.Error {
+	return apierr.New(http.StatusBadRequest, "InvalidArgument", "Invalid argument.").
+		With("ArgumentName", name).With("ArgumentValue", value)
+}
+
+func setStrings(v reflect.Value, vals []string, f *protocol.Field) error {
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8 {
+		out := reflect.MakeSlice(v.Type(), 0, len(vals))
+		for _, s := range vals {
+			ev := reflect.New(v.Type().Elem()).Elem()
+			if err := setString(ev, s, f); err != nil {
+				return err
+			}
+			out = reflect.Append(out, ev)
+		}
+		v.Set(out)
+		return nil
+	}
+	return setString(v, vals[0], f)
+}
+
+// setString parses a header, query or label value into v.
+func setString(v reflect.Value, s string, f *protocol.Field) error {
+	if v.Kind() == reflect.Pointer {
+		nv := reflect.New(v.Type().Elem())
+		if err := setString(nv.Elem(), s, f); err != nil {
+			return err
+		}
+		v.Set(nv)
+		return nil
+	}
+	if v.Type() == protocol.TimeType() {
+		t, err := protocol.ParseTimestamp(s)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(t))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v.OverflowInt(n) {
+			return errors.New("not an integer")
+		}
+		v.SetInt(n)
+	case reflect.Float32, reflect.Float64:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		v.SetFloat(n)
+	default:
+		return fmt.Errorf("unsupported type %s for %s", v.Type(), f.GoName)
+	}
+	return nil
+}
+
+// WriteResponse writes out, an operation's output struct, as S3 does: header=
+// fields become headers (timestamps RFC 1123), a headers= map becomes
+// prefixed headers, a statuscode field sets the status (default 200), and
+// the body is the payload field ([]byte or io.Reader written as is, a struct
+// encoded as XML named for the field) or, when there is none, the body
+// members as an XML document named root ("" writes no body). The
+// x-amz-request-id and x-amz-id-2 headers are set. A nil out writes an empty
+// 200 response.
+func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out any) error {
+	h := w.Header()
+	h.Set("x-amz-request-id", requestID)
+	h.Set("x-amz-id-2", hostID)
+	rv := reflect.ValueOf(out)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() || rv.Kind() != reflect.Struct {
+		h.Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		return nil
+	}
+	fields, err := protocol.Fields(rv.Type())
+	if err != nil {
+		return writeInternal(w, requestID, hostID, err)
+	}
+	status := http.StatusOK
+	var body []byte
+	var stream io.Reader
+	hasPayload, hasBody := false, false
+	for i := range fields {
+		f := &fields[i]
+		fv, ok := protocol.FieldValue(rv, f.Index, false)
+		if !ok {
+			continue
+		}
+		switch f.Location {
+		case protocol.InBody:
+			hasBody = true
+		case protocol.InStatusCode:
+			if n := fv.Int(); n != 0 {
+				status = int(n)
+			}
+		case protocol.InHeader:
+			if f.IsUnset(fv) {
+				continue
+			}
+			h.Set(f.LocationName, headerValue(fv, f))
+		case protocol.InHeaders:
+			if fv.Kind() != reflect.Map {
+				continue
+			}
+			iter := fv.MapRange()
+			for iter.Next() {
+				h.Set(f.LocationName+iter.Key().String(), iter.Value().String())
+			}
+		case protocol.InPayload:
+			hasPayload = true
+			if f.IsUnset(fv) {
+				continue
+			}
+			switch x := fv.Interface().(type) {
+			case []byte:
+				body = x
+			case io.Reader:
+				stream = x
+			default:
+				b, err := Marshal(f.XMLName, x)
+				if err != nil {
+					return writeInternal(w, requestID, hostID, err)
+				}
+				body = b
+				h.Set("Content-Type", ContentType)
+			}
+		}
+	}
+	if !hasPayload && hasBody && root != "" {
+		b, err := Marshal(root, rv.Interface())
+		if err != nil {
+			return writeInternal(w, requestID, hostID, err)
+		}
+		body = b
+		h.Set("Content-Type", ContentType)
+	}
+	if stream != nil {
+		w.WriteHeader(status)
+		_, err := io.Copy(w, stream)
+		return err
+	}
+	if h.Get("Content-Length") == "" {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	w.WriteHeader(status)
+	_, err = w.Write(body)
+	return err
+}
+
+func writeInternal(w http.ResponseWriter, requestID, hostID string, err error) error {
+	e := apierr.Internal(err)
+	e.Code = apierr.CodeInternalError
+	e.Message = "We encountered an internal error. Please try again."
+	WriteError(w, http.MethodGet, requestID, hostID, e)
+	return err
+}
+
+func headerValue(v reflect.Value, f *protocol.Field) string {
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Type() == protocol.TimeType() {
+		t := protocol.TimeOf(v)
+		switch f.Timestamp {
+		case protocol.TimestampISO8601:
+			return protocol.FormatISO8601(t)
+		case protocol.TimestampUnix:
+			return protocol.FormatEpoch(t)
+		}
+		return protocol.FormatRFC1123(t)
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	}
+	return fmt.Sprint(v.Interface())
+}

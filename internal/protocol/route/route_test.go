@@ -1,0 +1,162 @@
+package route_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"abacus/internal/protocol/route"
+)
+
+func sign(r *http.Request, service string) {
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/"+service+
+		"/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")
+}
+
+func TestIdentify(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	type req struct {
+		method, target, body, scope, host, ctype string
+		headers                                  map[string]string
+	}
+	tests := []struct {
+		name       string
+		req        req
+		wantSvc    string
+		wantOp     string
+		wantBucket string
+		wantKey    string
+		wantErr    string
+	}{
+		{name: "iam by scope", req: req{method: "POST", target: "/", body: "Action=CreateRole&Version=2010-05-08", scope: "iam"}, wantSvc: "iam", wantOp: "CreateRole"},
+		{name: "sts by scope", req: req{method: "POST", target: "/", body: "Action=AssumeRole&Version=2011-06-15", scope: "sts"}, wantSvc: "sts", wantOp: "AssumeRole"},
+		{name: "sts GetCallerIdentity in URL", req: req{method: "GET", target: "/?Action=GetCallerIdentity&Version=2011-06-15", scope: "sts"}, wantSvc: "sts", wantOp: "GetCallerIdentity"},
+		{name: "iam action sent to sts", req: req{method: "POST", target: "/", body: "Action=CreateRole&Version=2011-06-15", scope: "sts"}, wantSvc: "sts", wantErr: "InvalidAction: Could not find operation CreateRole for version 2011-06-15"},
+		{name: "unknown iam action", req: req{method: "POST", target: "/", body: "Action=Frob&Version=2010-05-08", scope: "iam"}, wantSvc: "iam", wantErr: "InvalidAction: Could not find operation Frob for version 2010-05-08"},
+		{name: "unsigned query picks the service with the action", req: req{method: "POST", target: "/", body: "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"}, wantSvc: "sts", wantOp: "AssumeRoleWithWebIdentity"},
+		{name: "missing action", req: req{method: "POST", target: "/", body: "Version=2010-05-08", scope: "iam"}, wantSvc: "iam", wantErr: "MissingAction: Missing Action"},
+		{name: "sagemaker", req: req{method: "POST", target: "/", body: "{}", scope: "sagemaker", headers: map[string]string{"X-Amz-Target": "SageMaker.CreateNotebookInstance"}, ctype: "application/x-amz-json-1.1"}, wantSvc: "sagemaker", wantOp: "CreateNotebookInstance"},
+		{name: "secretsmanager", req: req{method: "POST", target: "/", body: "{}", scope: "secretsmanager", headers: map[string]string{"X-Amz-Target": "secretsmanager.GetSecretValue"}}, wantSvc: "secretsmanager", wantOp: "GetSecretValue"},
+		{name: "emr", req: req{method: "POST", target: "/", body: "{}", scope: "elasticmapreduce", headers: map[string]string{"X-Amz-Target": "ElasticMapReduce.ListClusters"}}, wantSvc: "emr", wantOp: "ListClusters"},
+		{name: "cloudtrail long prefix", req: req{method: "POST", target: "/", body: "{}", scope: "cloudtrail", headers: map[string]string{"X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"}}, wantSvc: "cloudtrail", wantOp: "LookupEvents"},
+		{name: "fsx", req: req{method: "POST", target: "/", body: "{}", scope: "fsx", headers: map[string]string{"X-Amz-Target": "AWSSimbaAPIService_v20180301.DescribeFileSystems"}}, wantSvc: "fsx", wantOp: "DescribeFileSystems"},
+		{name: "unknown json op", req: req{method: "POST", target: "/", body: "{}", scope: "sagemaker", headers: map[string]string{"X-Amz-Target": "SageMaker.Frob"}}, wantSvc: "sagemaker", wantErr: "UnknownOperationException: The action or operation requested is invalid. Verify that the action is typed correctly."},
+		{name: "json target of another service", req: req{method: "POST", target: "/", body: "{}", scope: "sagemaker", headers: map[string]string{"X-Amz-Target": "secretsmanager.GetSecretValue"}}, wantSvc: "sagemaker", wantErr: "UnknownOperationException: The action or operation requested is invalid. Verify that the action is typed correctly."},
+		{name: "json without target", req: req{method: "POST", target: "/", body: "{}", scope: "secretsmanager", ctype: "application/x-amz-json-1.1"}, wantSvc: "secretsmanager", wantErr: "UnknownOperationException: Missing X-Amz-Target header."},
+		{name: "efs rest-json", req: req{method: "POST", target: "/2015-02-01/file-systems", scope: "elasticfilesystem"}, wantSvc: "efs", wantOp: "CreateFileSystem"},
+		{name: "efs label", req: req{method: "DELETE", target: "/2015-02-01/file-systems/fs-123", scope: "elasticfilesystem"}, wantSvc: "efs", wantOp: "DeleteFileSystem"},
+		{name: "s3 list buckets", req: req{method: "GET", target: "/", scope: "s3"}, wantSvc: "s3", wantOp: "ListBuckets"},
+		{name: "s3 unsigned list buckets", req: req{method: "GET", target: "/"}, wantSvc: "s3", wantOp: "ListBuckets"},
+		{name: "s3 create bucket", req: req{method: "PUT", target: "/b", scope: "s3"}, wantSvc: "s3", wantOp: "CreateBucket", wantBucket: "b"},
+		{name: "s3 list objects", req: req{method: "GET", target: "/b/", scope: "s3"}, wantSvc: "s3", wantOp: "ListObjects", wantBucket: "b"},
+		{name: "s3 list objects v2", req: req{method: "GET", target: "/b?list-type=2&prefix=a", scope: "s3"}, wantSvc: "s3", wantOp: "ListObjectsV2", wantBucket: "b"},
+		{name: "s3 bucket policy", req: req{method: "PUT", target: "/b?policy", scope: "s3"}, wantSvc: "s3", wantOp: "PutBucketPolicy", wantBucket: "b"},
+		{name: "s3 bucket tagging", req: req{method: "GET", target: "/b?tagging", scope: "s3"}, wantSvc: "s3", wantOp: "GetBucketTagging", wantBucket: "b"},
+		{name: "s3 lifecycle prefers the current operation", req: req{method: "GET", target: "/b?lifecycle", scope: "s3"}, wantSvc: "s3", wantOp: "GetBucketLifecycleConfiguration", wantBucket: "b"},
+		{name: "s3 delete objects", req: req{method: "POST", target: "/b?delete", scope: "s3"}, wantSvc: "s3", wantOp: "DeleteObjects", wantBucket: "b"},
+		{name: "s3 put object", req: req{method: "PUT", target: "/b/my_domain/users/alice/x.txt", scope: "s3"}, wantSvc: "s3", wantOp: "PutObject", wantBucket: "b", wantKey: "my_domain/users/alice/x.txt"},
+		{name: "s3 copy object", req: req{method: "PUT", target: "/b/k", scope: "s3", headers: map[string]string{"x-amz-copy-source": "/a/b"}}, wantSvc: "s3", wantOp: "CopyObject", wantBucket: "b", wantKey: "k"},
+		{name: "s3 upload part", req: req{method: "PUT", target: "/b/k?partNumber=1&uploadId=u", scope: "s3"}, wantSvc: "s3", wantOp: "UploadPart", wantBucket: "b", wantKey: "k"},
+		{name: "s3 upload part copy", req: req{method: "PUT", target: "/b/k?partNumber=1&uploadId=u", scope: "s3", headers: map[string]string{"x-amz-copy-source": "/a/b"}}, wantSvc: "s3", wantOp: "UploadPartCopy", wantBucket: "b", wantKey: "k"},
+		{name: "s3 create multipart", req: req{method: "POST", target: "/b/k?uploads", scope: "s3"}, wantSvc: "s3", wantOp: "CreateMultipartUpload", wantBucket: "b", wantKey: "k"},
+		{name: "s3 complete multipart", req: req{method: "POST", target: "/b/k?uploadId=u", scope: "s3"}, wantSvc: "s3", wantOp: "CompleteMultipartUpload", wantBucket: "b", wantKey: "k"},
+		{name: "s3 list parts", req: req{method: "GET", target: "/b/k?uploadId=u", scope: "s3"}, wantSvc: "s3", wantOp: "ListParts", wantBucket: "b", wantKey: "k"},
+		{name: "s3 abort multipart", req: req{method: "DELETE", target: "/b/k?uploadId=u", scope: "s3"}, wantSvc: "s3", wantOp: "AbortMultipartUpload", wantBucket: "b", wantKey: "k"},
+		{name: "s3 list multipart uploads", req: req{method: "GET", target: "/b?uploads", scope: "s3"}, wantSvc: "s3", wantOp: "ListMultipartUploads", wantBucket: "b"},
+		{name: "s3 object tagging", req: req{method: "PUT", target: "/b/k?tagging", scope: "s3"}, wantSvc: "s3", wantOp: "PutObjectTagging", wantBucket: "b", wantKey: "k"},
+		{name: "s3 head object", req: req{method: "HEAD", target: "/b/k", scope: "s3"}, wantSvc: "s3", wantOp: "HeadObject", wantBucket: "b", wantKey: "k"},
+		{name: "s3 delete object", req: req{method: "DELETE", target: "/b/k", scope: "s3"}, wantSvc: "s3", wantOp: "DeleteObject", wantBucket: "b", wantKey: "k"},
+		{name: "s3 escaped key", req: req{method: "GET", target: "/b/a%20b/c%2Bd+e%2Ff", scope: "s3"}, wantSvc: "s3", wantOp: "GetObject", wantBucket: "b", wantKey: "a b/c+d+e/f"},
+		{name: "s3 key with slashes", req: req{method: "GET", target: "/b//a//", scope: "s3"}, wantSvc: "s3", wantOp: "GetObject", wantBucket: "b", wantKey: "/a//"},
+		{name: "s3 virtual hosted", req: req{method: "GET", target: "/dir/k.txt", scope: "s3", host: "my.bucket.localhost:4599"}, wantSvc: "s3", wantOp: "GetObject", wantBucket: "my.bucket", wantKey: "dir/k.txt"},
+		{name: "s3 virtual hosted bucket", req: req{method: "GET", target: "/?list-type=2", scope: "s3", host: "bkt.localhost"}, wantSvc: "s3", wantOp: "ListObjectsV2", wantBucket: "bkt"},
+		{name: "s3 presigned", req: req{method: "GET", target: "/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=x"}, wantSvc: "s3", wantOp: "GetObject", wantBucket: "b", wantKey: "k"},
+		{name: "s3 method not allowed", req: req{method: "PATCH", target: "/b/k", scope: "s3"}, wantSvc: "s3", wantBucket: "b", wantKey: "k", wantErr: "MethodNotAllowed: The specified method is not allowed against this resource."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(tt.req.method, tt.req.target, strings.NewReader(tt.req.body))
+			if tt.req.host != "" {
+				r.Host = tt.req.host
+			}
+			if tt.req.scope != "" {
+				sign(r, tt.req.scope)
+			}
+			switch {
+			case tt.req.ctype != "":
+				r.Header.Set("Content-Type", tt.req.ctype)
+			case strings.HasPrefix(tt.req.body, "Action") || strings.HasPrefix(tt.req.body, "Version"):
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+			}
+			for k, v := range tt.req.headers {
+				r.Header.Set(k, v)
+			}
+			got, err := rt.Identify(r, []byte(tt.req.body))
+			gotErr := ""
+			if err != nil {
+				gotErr = err.Error()
+			}
+			if gotErr != tt.wantErr {
+				t.Errorf("error = %q, want %q", gotErr, tt.wantErr)
+			}
+			svc, op := "", ""
+			if got.Service != nil {
+				svc = got.Service.Name
+			}
+			if got.Operation != nil {
+				op = got.Operation.Name
+			}
+			if svc != tt.wantSvc || op != tt.wantOp || got.Bucket != tt.wantBucket || got.Key != tt.wantKey {
+				t.Errorf("Identify = (%q, %q, bucket %q, key %q), want (%q, %q, %q, %q)", svc, op, got.Bucket, got.Key, tt.wantSvc, tt.wantOp, tt.wantBucket, tt.wantKey)
+			}
+		})
+	}
+}
+
+func TestEFSLabels(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	r := httptest.NewRequest("GET", "/2015-02-01/file-systems/fs-1/policy", nil)
+	sign(r, "elasticfilesystem")
+	got, err := rt.Identify(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Operation.Name != "DescribeFileSystemPolicy" || got.Labels["FileSystemId"] != "fs-1" {
+		t.Errorf("got %s %v", got.Operation.Name, got.Labels)
+	}
+}
+
+func TestS3Operation(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{S3Domains: []string{"s3.example.test"}})
+	r := httptest.NewRequest("GET", "/k?tagging", nil)
+	r.Host = "data.s3.example.test"
+	op, bucket, key := rt.S3Operation(r)
+	if op != "GetObjectTagging" || bucket != "data" || key != "k" {
+		t.Errorf("S3Operation = %q %q %q", op, bucket, key)
+	}
+}
+
+func TestScopeService(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ auth, query, want string }{
+		{auth: "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=x", want: "sts"},
+		{auth: "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/sts, SignedHeaders=host", want: ""},
+		{auth: "Bearer x", want: ""},
+		{query: "X-Amz-Credential=AK%2F20240101%2Fus-east-1%2Fs3%2Faws4_request", want: "s3"},
+		{want: ""},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/?"+tt.query, nil)
+		if tt.auth != "" {
+			r.Header.Set("Authorization", tt.auth)
+		}
+		if got := route.ScopeService(r); got != tt.want {
+			t.Errorf("ScopeService(%q, %q) = %q, want %q", tt.auth, tt.query, got, tt.want)
+		}
+	}
+}
