@@ -109,6 +109,35 @@ func TestEnginesAgreeOnOtherSeeds(t *testing.T) {
 	}
 }
 
+// TestEnginesConcurrentUse decides requests from several goroutines at once and checks every
+// answer, so that `go test -race` covers the concurrent use the parallel benchmarks make.
+func TestEnginesConcurrentUse(t *testing.T) {
+	w := load(t)
+	const goroutines, perGoroutine = 4, 500
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := e.new(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for g := range goroutines {
+				wg.Go(func() {
+					for k := range perGoroutine {
+						i := (g*perGoroutine + k*7) % len(w.Requests)
+						if got, err := d.Decide(i); err != nil || got != w.Requests[i].Expected {
+							t.Errorf("goroutine %d, request %d: got %v, %v; want %v", g, i, got, err, w.Requests[i].Expected)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+		})
+	}
+}
+
 func BenchmarkCedar(b *testing.B) { run(b, lookup(b, "Cedar")) }
 
 func BenchmarkOPA(b *testing.B) { run(b, lookup(b, "OPA")) }
