@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,6 +53,23 @@ func ParseKind(s string) (Kind, bool) {
 	return 0, false
 }
 
+// title is the kind as prose: "identity-based policy".
+func (k Kind) title() string {
+	switch k {
+	case KindResource:
+		return "resource-based policy"
+	case KindTrust:
+		return "role trust policy"
+	case KindBoundary:
+		return "permissions boundary"
+	case KindSession:
+		return "session policy"
+	case KindSCP:
+		return "service control policy"
+	}
+	return "identity-based policy"
+}
+
 func (k Kind) hasPrincipal() bool { return k == KindResource || k == KindTrust }
 
 // Validate checks d as IAM checks a policy of kind k and returns nil or an
@@ -90,6 +108,9 @@ func (d *Document) Validate(k Kind) error {
 			}
 		}
 	}
+	slices.SortStableFunc(errs, func(a, b error) int {
+		return a.(*ValidationError).Offset - b.(*ValidationError).Offset
+	})
 	return errors.Join(errs...)
 }
 
@@ -124,11 +145,11 @@ func (d *Document) validateStatement(i int, st *Statement, k Kind) []*Validation
 	case hasP && hasNP:
 		bad("NotPrincipal", "both Principal and NotPrincipal are present; use one")
 	case !k.hasPrincipal() && hasP:
-		bad("Principal", "a "+k.String()+" policy must not specify a principal")
+		bad("Principal", "a "+k.title()+" must not specify a principal")
 	case !k.hasPrincipal() && hasNP:
-		bad("NotPrincipal", "a "+k.String()+" policy must not specify a principal")
+		bad("NotPrincipal", "a "+k.title()+" must not specify a principal")
 	case k.hasPrincipal() && !hasP && !hasNP:
-		bad("Principal", "missing required element Principal (a "+k.String()+" policy names who it applies to)")
+		bad("Principal", "missing required element Principal (a "+k.title()+" names who it applies to)")
 	}
 	if k == KindTrust && hasNP {
 		bad("NotPrincipal", "a trust policy cannot use NotPrincipal")
