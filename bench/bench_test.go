@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"abacus/bench/abacusengine"
 	"abacus/bench/casbinengine"
 	"abacus/bench/cedarengine"
 	"abacus/bench/opaengine"
@@ -23,6 +24,7 @@ type engine struct {
 
 func engines() []engine {
 	return []engine{
+		{"Abacus", func(w *workload.Workload) (decider, error) { return abacusengine.New(w) }},
 		{"Cedar", func(w *workload.Workload) (decider, error) { return cedarengine.New(w) }},
 		{"OPA", func(w *workload.Workload) (decider, error) { return opaengine.New(w) }},
 		{"Casbin", func(w *workload.Workload) (decider, error) { return casbinengine.New(w) }},
@@ -137,6 +139,8 @@ func TestEnginesConcurrentUse(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkAbacus(b *testing.B) { run(b, lookup(b, "Abacus")) }
 
 func BenchmarkCedar(b *testing.B) { run(b, lookup(b, "Cedar")) }
 
