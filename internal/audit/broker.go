@@ -34,6 +34,7 @@ type BrokerStats struct {
 	Events   uint64 // records handed to the sink, in successful batches or not
 	Batches  uint64 // calls to the sink
 	Failures uint64 // calls to the sink that failed
+	Pending  int    // events accepted and waiting for the writer
 }
 
 // Broker writes events to a [Sink] with group commit: [Broker.Record]
@@ -129,7 +130,10 @@ func (b *Broker) Close() error {
 
 // Stats returns the broker's counters.
 func (b *Broker) Stats() BrokerStats {
-	return BrokerStats{Events: b.events.Load(), Batches: b.batches.Load(), Failures: b.failures.Load()}
+	return BrokerStats{
+		Events: b.events.Load(), Batches: b.batches.Load(), Failures: b.failures.Load(),
+		Pending: len(b.queue),
+	}
 }
 
 func (b *Broker) run() {

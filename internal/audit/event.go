@@ -202,6 +202,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		if err != nil {
 			return fmt.Errorf("audit: eventTime: %w", err)
 		}
+		t = t.UTC().Truncate(time.Second) // CloudTrail's precision
 	}
 	var dec *Decision
 	if raw, ok := w.AdditionalEventData[AdditionalDataKey]; ok {
@@ -214,9 +215,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("audit: additionalEventData.%s: %w", AdditionalDataKey, err)
 		}
 		delete(w.AdditionalEventData, AdditionalDataKey)
-		if len(w.AdditionalEventData) == 0 {
-			w.AdditionalEventData = nil
-		}
+	}
+	if len(w.AdditionalEventData) == 0 {
+		w.AdditionalEventData = nil // absent and empty are one thing
 	}
 	*e = Event{
 		EventVersion:        w.EventVersion,
