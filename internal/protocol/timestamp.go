@@ -39,7 +39,7 @@ func FormatEpoch(t time.Time) string {
 
 // FormatRFC1123 formats t for HTTP headers: "Mon, 01 Jan 2024 00:00:00 GMT".
 func FormatRFC1123(t time.Time) string {
-	return t.UTC().Format(time.RFC1123)
+	return t.UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT")
 }
 
 // ParseTimestamp parses every timestamp form AWS clients send: ISO 8601 with

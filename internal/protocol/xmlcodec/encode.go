@@ -5,13 +5,13 @@ package xmlcodec
 
 import (
 	"encoding/base64"
-	"encoding/xml"
 	"fmt"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"abacus/internal/protocol"
 )
@@ -298,9 +298,44 @@ func scalar(v reflect.Value, tsFormat string) (string, error) {
 	return "", fmt.Errorf("xmlcodec: unsupported Go type %s", t)
 }
 
-// appendEscaped appends s escaped for XML text and attribute values.
+// appendEscaped appends s escaped for XML text and attribute values: the
+// five predefined entities (&quot; as S3 writes ETags), carriage return as
+// a character reference so that parsers keep it, and characters XML 1.0
+// cannot carry (other control characters, invalid UTF-8) as U+FFFD.
 func appendEscaped(b []byte, s string) []byte {
-	var sb strings.Builder
-	_ = xml.EscapeText(&sb, []byte(s))
-	return append(b, sb.String()...)
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var esc string
+		size := 1
+		switch {
+		case c == '&':
+			esc = "&amp;"
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '"':
+			esc = "&quot;"
+		case c == '\r':
+			esc = "&#13;"
+		case c < 0x20 && c != '\n' && c != '\t':
+			esc = "\uFFFD"
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			size = n
+			if r == utf8.RuneError && n == 1 || r == 0xFFFE || r == 0xFFFF {
+				esc = "\uFFFD"
+			}
+		}
+		if esc == "" {
+			i += size
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
+		i += size
+		start = i
+	}
+	return append(b, s[start:]...)
 }
