@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+
+	"abacus/internal/model"
+	"abacus/internal/store"
+)
+
+// AppendAuditEvents implements [store.AuditEvents]: the batch is one
+// transaction, on disk when this returns nil.
+func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO audit_events (event_id, account, event_time, event_name, event_source,
+		username, access_key_id, source_identity, read_only, error_code, denied, resources, event)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
+	defer ins.Close()
+	insRes, err := tx.PrepareContext(ctx, "INSERT INTO audit_resources (event_id, account, event_time, type, name) VALUES (?, ?, ?, ?, ?)")
+	if err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
+	defer insRes.Close()
+	for _, r := range recs {
+		if r.EventID == "" || r.AccountID == "" || r.EventTime.IsZero() {
+			return fmt.Errorf("append audit events: record without event ID, account or time (%q)", r.EventID)
+		}
+		resources, err := json.Marshal(r.Resources)
+		if err != nil {
+			return fmt.Errorf("append audit events: %w", err)
+		}
+		event := r.Event
+		if event == nil {
+			event = []byte{}
+		}
+		t := r.EventTime.UnixNano()
+		res, err := ins.ExecContext(ctx, r.EventID, string(r.AccountID), t, r.EventName, r.EventSource, r.Username,
+			r.AccessKeyID, r.SourceIdentity, r.ReadOnly, r.ErrorCode, r.Denied, resources, event)
+		if err != nil {
+			return fmt.Errorf("append audit event %s: %w", r.EventID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue // already stored: a retried batch
+		}
+		for _, rr := range r.Resources {
+			if _, err := insRes.ExecContext(ctx, r.EventID, string(r.AccountID), t, rr.Type, rr.Name); err != nil {
+				return fmt.Errorf("append audit event %s: %w", r.EventID, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("append audit events: commit: %w", err)
+	}
+	return nil
+}
+
+// queryFingerprint identifies the filters of q so that a next token is
+// only accepted with the query that produced it, as CloudTrail requires.
+func queryFingerprint(acct model.AccountID, q model.AuditQuery) string {
+	h := fnv.New64a()
+	ro := "-"
+	if q.ReadOnly != nil {
+		ro = strconv.FormatBool(*q.ReadOnly)
+	}
+	for _, s := range []string{string(acct), strconv.FormatInt(nanos(q.StartTime), 10), strconv.FormatInt(nanos(q.EndTime), 10),
+		q.EventID, q.EventName, q.EventSource, q.Username, q.AccessKeyID, q.ResourceType, q.ResourceName, ro,
+		q.SourceIdentity, q.ErrorCode, strconv.FormatBool(q.DeniedOnly)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// LookupAuditEvents implements [store.AuditEvents].
+func (s *Store) LookupAuditEvents(ctx context.Context, acct model.AccountID, q model.AuditQuery) ([]model.AuditRecord, string, error) {
+	limit := q.MaxResults
+	if limit <= 0 || limit > store.MaxAuditResults {
+		limit = store.DefaultAuditResults
+		if q.MaxResults > store.MaxAuditResults {
+			limit = store.MaxAuditResults
+		}
+	}
+	var where strings.Builder
+	where.WriteString("account = ?")
+	args := []any{string(acct)}
+	add := func(cond string, v any) {
+		where.WriteString(" AND " + cond)
+		args = append(args, v)
+	}
+	if !q.StartTime.IsZero() {
+		add("event_time >= ?", q.StartTime.UnixNano())
+	}
+	if !q.EndTime.IsZero() {
+		add("event_time <= ?", q.EndTime.UnixNano())
+	}
+	for _, f := range []struct{ col, v string }{
+		{"event_id", q.EventID}, {"event_name", q.EventName}, {"event_source", q.EventSource},
+		{"username", q.Username}, {"access_key_id", q.AccessKeyID}, {"source_identity", q.SourceIdentity},
+		{"error_code", q.ErrorCode},
+	} {
+		if f.v != "" {
+			add(f.col+" = ?", f.v)
+		}
+	}
+	if q.ResourceType != "" {
+		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.event_id = audit_events.event_id AND r.account = ? AND r.type = ?)")
+		args = append(args, string(acct), q.ResourceType)
+	}
+	if q.ResourceName != "" {
+		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.event_id = audit_events.event_id AND r.account = ? AND r.name = ?)")
+		args = append(args, string(acct), q.ResourceName)
+	}
+	if q.ReadOnly != nil {
+		add("read_only = ?", *q.ReadOnly)
+	}
+	if q.DeniedOnly {
+		where.WriteString(" AND denied = 1")
+	}
+	fp := queryFingerprint(acct, q)
+	if q.NextToken != "" {
+		m, err := decodeMarker(q.NextToken, 3)
+		if err != nil || m[0] != fp {
+			return nil, "", fmt.Errorf("lookup audit events: %w", store.ErrInvalidToken)
+		}
+		t, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			return nil, "", fmt.Errorf("lookup audit events: %w", store.ErrInvalidToken)
+		}
+		where.WriteString(" AND (event_time, event_id) < (?, ?)")
+		args = append(args, t, m[2])
+	}
+	query := `SELECT event_id, account, event_time, event_name, event_source, username, access_key_id, source_identity,
+		read_only, error_code, denied, resources, event FROM audit_events WHERE ` + where.String() +
+		" ORDER BY event_time DESC, event_id DESC LIMIT ?"
+	args = append(args, limit+1)
+
+	var out []model.AuditRecord
+	next := ""
+	err := s.View(ctx, func(ctx context.Context, rt store.ReadTx) error {
+		rows, err := rt.(*tx).tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if len(out) == limit {
+				last := out[len(out)-1]
+				next = encodeMarker(fp, strconv.FormatInt(last.EventTime.UnixNano(), 10), last.EventID)
+				break
+			}
+			var r model.AuditRecord
+			var acctCol string
+			var t int64
+			var resources []byte
+			if err := rows.Scan(&r.EventID, &acctCol, &t, &r.EventName, &r.EventSource, &r.Username, &r.AccessKeyID,
+				&r.SourceIdentity, &r.ReadOnly, &r.ErrorCode, &r.Denied, &resources, &r.Event); err != nil {
+				return rowsErr(rows, err)
+			}
+			r.AccountID, r.EventTime = model.AccountID(acctCol), fromNanos(t)
+			if len(resources) > 0 && string(resources) != "null" {
+				if err := json.Unmarshal(resources, &r.Resources); err != nil {
+					return rowsErr(rows, err)
+				}
+			}
+			out = append(out, r)
+		}
+		return rowsErr(rows, nil)
+	})
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("lookup audit events: %w", err)
+	}
+	return out, next, nil
+}
