@@ -128,9 +128,13 @@ func TestChunkedPayloads(t *testing.T) {
 		wantTrailer string
 	}{
 		{name: "signed", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: whole,
-			body: func(e *chunkEncoder) []byte { return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil)) }},
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil))
+			}},
 		{name: "signed one byte reads", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: whole, oneByte: true,
-			body: func(e *chunkEncoder) []byte { return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil)) }},
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil))
+			}},
 		{name: "signed empty payload", mode: sigv4.StreamingSignedPayload, decodedLen: 0, wantBody: []byte{},
 			body: func(e *chunkEncoder) []byte { return e.signed(nil) }},
 		{name: "signed trailer", mode: sigv4.StreamingSignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantTrailer: crc,
@@ -171,7 +175,9 @@ func TestChunkedPayloads(t *testing.T) {
 		{name: "more than declared", mode: sigv4.StreamingSignedPayload, decodedLen: len(part1), wantBody: part1, wantCode: "IncompleteBody", wantStatus: 400,
 			body: func(e *chunkEncoder) []byte { return join(e.signed(part1), e.signed(part2), e.signed(nil)) }},
 		{name: "less than declared", mode: sigv4.StreamingSignedPayload, decodedLen: len(whole) + 1, wantBody: whole, wantCode: "IncompleteBody", wantStatus: 400,
-			body: func(e *chunkEncoder) []byte { return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil)) }},
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signed(nil))
+			}},
 		{name: "no chunk signature", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: []byte{}, wantCode: "InvalidRequest", wantStatus: 400,
 			body: func(*chunkEncoder) []byte { return unsigned(part1) }},
 		{name: "bad chunk size", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: []byte{}, wantCode: "InvalidRequest", wantStatus: 400,
@@ -211,7 +217,9 @@ func TestChunkedPayloads(t *testing.T) {
 		{name: "unsigned truncated", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: part1[:100], wantCode: "IncompleteBody", wantStatus: 400,
 			body: func(*chunkEncoder) []byte { return unsigned(part1)[:106] }},
 		{name: "unsigned data longer than size", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: part3[:20], wantCode: "InvalidRequest", wantStatus: 400,
-			body: func(*chunkEncoder) []byte { return bytes.Replace(unsigned(part3), []byte("15\r\n"), []byte("14\r\n"), 1) }},
+			body: func(*chunkEncoder) []byte {
+				return bytes.Replace(unsigned(part3), []byte("15\r\n"), []byte("14\r\n"), 1)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
