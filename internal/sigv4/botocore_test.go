@@ -57,7 +57,7 @@ func TestBotocoreSigned(t *testing.T) {
 			Body: "Action=GetCallerIdentity&Version=2011-06-15", AKID: tempAKID, Secret: tempSecret, Token: tempToken},
 		{Name: "sagemaker json", Signer: "v4", Service: "sagemaker", Method: "POST", URL: "http://api.sagemaker.local/",
 			Headers: map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "SageMaker.ListDomains"},
-			Body: `{"MaxResults": 10}`},
+			Body:    `{"MaxResults": 10}`},
 		{Name: "normalized path and sorted query", Signer: "v4", Service: "execute-api", Method: "GET",
 			URL: "http://api.local/some/./path/../x//y%20z/?b=2&a=1&a=0&empty=&key%20sp=v%2Bx&tilde=~"},
 		{Name: "sts presigned", Signer: "v4query", Service: "sts", Method: "GET",
