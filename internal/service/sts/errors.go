@@ -1,0 +1,103 @@
+package sts
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"abacus/internal/apierr"
+)
+
+// Wire codes of STS errors, as botocore's sts model spells them in the
+// error traits of its exception shapes.
+const (
+	CodeMalformedPolicyDocument = "MalformedPolicyDocument"
+	CodePackedPolicyTooLarge    = "PackedPolicyTooLarge"
+	CodeRegionDisabled          = "RegionDisabledException"
+)
+
+// Domain errors of the STS service. [Mapper] maps each to the wire.
+var (
+	// ErrSessionCredentials means GetSessionToken was called with
+	// temporary credentials, which AWS refuses.
+	ErrSessionCredentials = errors.New("cannot call GetSessionToken with session credentials")
+	// ErrMFA means MFA parameters were passed; abacus has no MFA devices,
+	// so every one-time code is invalid.
+	ErrMFA = errors.New("MFA authentication failed")
+	// ErrMalformedPolicy means a session policy is not a valid policy.
+	ErrMalformedPolicy = errors.New("malformed session policy")
+)
+
+// ValidationError is a request that breaks a constraint of the STS API.
+// Msg is AWS's message for it.
+type ValidationError struct {
+	Msg string
+}
+
+func (e *ValidationError) Error() string { return "sts: validation: " + e.Msg }
+
+// AccessDeniedError is a refusal to assume a role (or to set its source
+// identity) that STS decides itself, for example because the role does not
+// exist. Caller is the caller's ARN, Action the IAM action and Resource the
+// role ARN; Reason, when set, is appended after "because".
+type AccessDeniedError struct {
+	Caller, Action, Resource, Reason string
+}
+
+func (e *AccessDeniedError) Error() string { return "sts: access denied: " + e.message() }
+
+func (e *AccessDeniedError) message() string {
+	m := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", e.Caller, e.Action, e.Resource)
+	if e.Reason != "" {
+		m += " because " + e.Reason
+	}
+	return m
+}
+
+// PackedPolicyTooLargeError means the session policies and tags exceed the
+// packed-size limit; Percent is how much of it they use.
+type PackedPolicyTooLargeError struct {
+	Percent int
+}
+
+func (e *PackedPolicyTooLargeError) Error() string {
+	return fmt.Sprintf("sts: packed policy too large (%d%%)", e.Percent)
+}
+
+// Mapper maps the STS domain errors to wire errors with the codes and HTTP
+// statuses of botocore's sts model (MalformedPolicyDocument and
+// PackedPolicyTooLarge are 400) and AWS's messages. Pass it to
+// [apierr.From].
+func Mapper(err error) (*apierr.Error, bool) {
+	var ve *ValidationError
+	var ad *AccessDeniedError
+	var pp *PackedPolicyTooLargeError
+	switch {
+	case errors.As(err, &ve):
+		return apierr.New(http.StatusBadRequest, apierr.CodeValidationError, ve.Msg), true
+	case errors.As(err, &ad):
+		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, ad.message()), true
+	case errors.As(err, &pp):
+		return apierr.Newf(http.StatusBadRequest, CodePackedPolicyTooLarge,
+			"Packed policy consumes %d%% of allotted space, please use smaller policy.", pp.Percent), true
+	case errors.Is(err, ErrSessionCredentials):
+		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
+			"Cannot call GetSessionToken with session credentials"), true
+	case errors.Is(err, ErrMFA):
+		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
+			"MultiFactorAuthentication failed with invalid MFA one time pass code."), true
+	case errors.Is(err, ErrMalformedPolicy):
+		return apierr.New(http.StatusBadRequest, CodeMalformedPolicyDocument, malformedMessage(err)), true
+	}
+	return nil, false
+}
+
+// malformedMessage returns the message of a MalformedPolicyDocument error:
+// the policy engine's message when it gave one.
+func malformedMessage(err error) string {
+	var m interface{ PolicyMessage() string }
+	if errors.As(err, &m) {
+		return m.PolicyMessage()
+	}
+	return "The policy is not in the valid JSON format."
+}
