@@ -57,7 +57,10 @@ func load(tb testing.TB) *workload.Workload {
 }
 
 // TestEnginesAgreeWithGroundTruth runs every request of the default workload through every
-// engine and compares the decision (allow, explicit deny, implicit deny) with the ground truth.
+// engine and compares the decision with the ground truth. The three outcomes are IAM's: an
+// applicable Deny statement gives an explicit deny even where an Allow also applies, and no
+// applicable statement gives an implicit deny
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html).
 func TestEnginesAgreeWithGroundTruth(t *testing.T) {
 	w := load(t)
 	for _, e := range engines() {

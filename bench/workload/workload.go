@@ -328,7 +328,10 @@ func Generate(cfg Config) (*Workload, error) {
 // resource and never from tags or policy text:
 //   - a training job may be described, stopped or updated only by the user who created it;
 //   - no one may touch a training job created in another domain (the domain guardrail, an
-//     explicit deny that wins even where a forged tag would otherwise allow);
+//     explicit deny that wins even where a forged tag would otherwise allow: "If policies that
+//     apply to a request include an Allow statement and a Deny statement, the Deny statement
+//     trumps the Allow statement",
+//     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html);
 //   - an S3 object may be read or written only by the user whose users/<name>/ prefix holds it.
 func (w *Workload) GroundTruth(r Request) Decision {
 	caller := w.Users[r.User]

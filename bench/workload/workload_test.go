@@ -78,7 +78,11 @@ func TestDefaultMix(t *testing.T) {
 }
 
 // TestRequestsMatchTheirKind checks every request against the facts its kind promises, read
-// from the workload's ownership data rather than from GroundTruth.
+// from the workload's ownership data rather than from GroundTruth. A forged job matches the
+// group policy's Allow and the guardrail's Deny; the Deny wins and the denial is explicit
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html).
+// The S3 rule substitutes ${aws:SourceIdentity} into the Resource element
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 func TestRequestsMatchTheirKind(t *testing.T) {
 	t.Parallel()
 	w := generate(t, workload.DefaultConfig())
