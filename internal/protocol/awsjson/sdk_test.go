@@ -20,6 +20,7 @@ import (
 	"abacus/internal/apierr"
 	"abacus/internal/protocol"
 	"abacus/internal/protocol/awsjson"
+	"abacus/internal/protocol/shapecheck"
 )
 
 type DescribeSecretInput struct {
@@ -155,4 +156,13 @@ func TestSecretsManagerClientRoundTrip(t *testing.T) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != "UnknownOperationException" {
 		t.Errorf("GetRandomPassword error = %v", err)
 	}
+}
+
+// TestShapes checks this package's Secrets Manager types against botocore's
+// model.
+func TestShapes(t *testing.T) {
+	t.Parallel()
+	c := shapecheck.New(t)
+	c.Check(t, "secretsmanager", "CreateSecret", &CreateSecretInput{}, &CreateSecretOutput{}, shapecheck.Required())
+	c.Check(t, "secretsmanager", "DescribeSecret", &DescribeSecretInput{}, &DescribeSecretOutput{}, shapecheck.Required())
 }

@@ -21,6 +21,7 @@ import (
 	"abacus/internal/apierr"
 	"abacus/internal/protocol"
 	"abacus/internal/protocol/awsquery"
+	"abacus/internal/protocol/shapecheck"
 )
 
 // queryServer decodes each request into a fresh input from newIn, records
@@ -262,4 +263,14 @@ func TestSTSClientRoundTrip(t *testing.T) {
 // spelled "arn" in the model.
 type PolicyDescriptor struct {
 	Arn *string `aws:"arn"`
+}
+
+// TestShapes checks this file's IAM and STS types against botocore's model.
+func TestShapes(t *testing.T) {
+	t.Parallel()
+	c := shapecheck.New(t)
+	c.Check(t, "iam", "CreateRole", &CreateRoleInput{}, &CreateRoleOutput{}, shapecheck.Required())
+	c.Check(t, "iam", "ListRoles", &ListRolesInput{}, &ListRolesOutput{})
+	c.Check(t, "iam", "DeleteRole", &DeleteRoleInput{}, nil, shapecheck.Required())
+	c.Check(t, "sts", "AssumeRole", &AssumeRoleInput{}, &AssumeRoleOutput{}, shapecheck.Required())
 }

@@ -64,8 +64,9 @@ func Marshal(root string, v any) ([]byte, error) {
 // the prefix, as S3 returns metadata), querystring= fields from the URL
 // query, and a payload field from body: []byte takes it as is, a struct or
 // pointer to struct is decoded as XML (an empty body leaves it unset).
-// Values that do not parse are 400 InvalidArgument; a malformed XML payload
-// is 400 MalformedXML.
+// Values that do not parse are 400 InvalidArgument; a malformed XML payload,
+// or an absent payload tagged required, is 400 MalformedXML; another absent
+// member tagged required is 400 InvalidArgument naming it.
 func DecodeRequest(r *http.Request, body []byte, labels map[string]string, in any) *apierr.Error {
 	rv := reflect.ValueOf(in)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
@@ -133,6 +134,20 @@ func DecodeRequest(r *http.Request, body []byte, labels map[string]string, in an
 				return err
 			}
 		}
+	}
+	for i := range fields {
+		f := &fields[i]
+		if !f.Required || f.Location == protocol.InBody {
+			continue
+		}
+		fv, _ := protocol.FieldValue(rv.Elem(), f.Index, false)
+		if !f.IsUnset(fv) && !fv.IsZero() {
+			continue
+		}
+		if f.Location == protocol.InPayload {
+			return MalformedXML()
+		}
+		return invalidArgument(f.LocationName, "")
 	}
 	return nil
 }

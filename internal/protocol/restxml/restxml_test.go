@@ -51,7 +51,7 @@ type PutObjectTaggingInput struct {
 	Bucket    string   `aws:",uri=Bucket"`
 	Key       string   `aws:",uri=Key"`
 	VersionId *string  `aws:",querystring=versionId"`
-	Tagging   *Tagging `aws:",payload"`
+	Tagging   *Tagging `aws:",required,payload"`
 }
 
 type ObjectIdentifier struct {
@@ -289,6 +289,10 @@ func TestDecodeRequestAndWriteResponse(t *testing.T) {
 	want := PutObjectTaggingInput{Bucket: "b", Key: "k", VersionId: ptr("v9"), Tagging: &Tagging{TagSet: []Tag{{"a", "1"}}}}
 	if diff := cmp.Diff(want, in); diff != "" {
 		t.Errorf("DecodeRequest mismatch (-want +got):\n%s", diff)
+	}
+	var empty PutObjectTaggingInput
+	if err := restxml.DecodeRequest(r, nil, map[string]string{"Bucket": "b", "Key": "k"}, &empty); err == nil || err.Code != "MalformedXML" {
+		t.Errorf("DecodeRequest without the required payload: %v, want MalformedXML", err)
 	}
 
 	lm := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)

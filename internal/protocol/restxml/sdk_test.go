@@ -21,6 +21,7 @@ import (
 	"abacus/internal/protocol"
 	"abacus/internal/protocol/restxml"
 	"abacus/internal/protocol/route"
+	"abacus/internal/protocol/shapecheck"
 )
 
 type ListObjectsV2Input struct {
@@ -208,5 +209,24 @@ func TestS3ClientRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "404") {
 		t.Errorf("HeadObject error lacks the status: %v", err)
+	}
+}
+
+// TestShapes checks this package's S3 types against botocore's model.
+func TestShapes(t *testing.T) {
+	t.Parallel()
+	c := shapecheck.New(t)
+	c.Check(t, "s3", "PutObjectTagging", &PutObjectTaggingInput{}, nil, shapecheck.Required())
+	c.Check(t, "s3", "DeleteObjects", &DeleteObjectsInput{}, &DeleteObjectsOutput{})
+	c.Check(t, "s3", "ListObjectsV2", &ListObjectsV2Input{}, &ListObjectsV2Output{})
+	c.Check(t, "s3", "GetObject", &GetObjectInput{}, &GetObjectOutput{})
+	c.Check(t, "s3", "CompleteMultipartUpload", nil, nil)
+	if p := c.Problems("s3", "CompleteMultipartUpload", &struct {
+		Bucket          string                    `aws:",uri=Bucket"`
+		Key             string                    `aws:",uri=Key"`
+		UploadId        string                    `aws:",querystring=uploadId"`
+		MultipartUpload *CompletedMultipartUpload `aws:",payload"`
+	}{}, nil); len(p) != 0 {
+		t.Errorf("CompleteMultipartUpload: %v", p)
 	}
 }
