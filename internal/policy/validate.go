@@ -256,7 +256,7 @@ func sidOK(s string) bool {
 }
 
 // actionOK reports whether a is "prefix:action" with a non-empty prefix of
-// letters, digits and hyphens and a non-empty action.
+// letters, digits, hyphens and wildcards and a non-empty action.
 func actionOK(a string) bool {
 	i := strings.IndexByte(a, ':')
 	if i <= 0 || i == len(a)-1 {
@@ -264,7 +264,7 @@ func actionOK(a string) bool {
 	}
 	for j := 0; j < i; j++ {
 		c := a[j]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '*' || c == '?') {
 			return false
 		}
 	}
