@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,12 +64,19 @@ func (e *chunkEncoder) signedFinal() []byte {
 	return b[:len(b)-2]
 }
 
-// trailer writes signed trailing headers and the trailer signature.
+// trailer writes signed trailing headers, in the order given, and the
+// trailer signature, computed over the headers sorted by name.
 func (e *chunkEncoder) trailer(fields ...string) []byte {
-	var canon, wire strings.Builder
+	var lines []string
+	var wire strings.Builder
 	for i := 0; i < len(fields); i += 2 {
-		canon.WriteString(fields[i] + ":" + fields[i+1] + "\n")
+		lines = append(lines, fields[i]+":"+fields[i+1]+"\n")
 		wire.WriteString(fields[i] + ":" + fields[i+1] + "\r\n")
+	}
+	sort.Strings(lines)
+	var canon strings.Builder
+	for _, l := range lines {
+		canon.WriteString(l)
 	}
 	sts := "AWS4-HMAC-SHA256-TRAILER\n" + e.amzDate + "\n" + e.scope + "\n" + e.prev + "\n" + sha256Hex([]byte(canon.String()))
 	wire.WriteString("x-amz-trailer-signature:" + hex.EncodeToString(hmacBytes(e.key, sts)) + "\r\n\r\n")
@@ -140,6 +148,11 @@ func TestChunkedPayloads(t *testing.T) {
 		{name: "signed trailer", mode: sigv4.StreamingSignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantTrailer: crc,
 			body: func(e *chunkEncoder) []byte {
 				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signedFinal(), e.trailer("x-amz-checksum-crc32", crc))
+			}},
+		{name: "signed trailer, two fields", mode: sigv4.StreamingSignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantTrailer: crc,
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signedFinal(),
+					e.trailer("x-amz-checksum-crc32", crc, "x-amz-checksum-crc32c", "sOO8/Q=="))
 			}},
 		{name: "unsigned trailer", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantTrailer: crc,
 			body: func(*chunkEncoder) []byte {
@@ -235,6 +248,9 @@ func TestChunkedPayloads(t *testing.T) {
 			}
 			if res.DecodedContentLength != int64(n) {
 				t.Errorf("DecodedContentLength = %d, want %d", res.DecodedContentLength, n)
+			}
+			if n, err := res.Body.Read(nil); n != 0 || err != nil {
+				t.Errorf("zero-length read = %d, %v; want 0, nil", n, err)
 			}
 			var src io.Reader = res.Body
 			if tt.oneByte {

@@ -3,10 +3,12 @@ package sigv4_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -213,6 +215,9 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"IncompleteSignature", 400, "Date must be in ISO-8601 'basic format'. Got '20261124'. See http://en.wikipedia.org/wiki/ISO_8601", nil}},
 		{name: "query/body too large", req: req{body: "Action=ListUsers&Version=2010-05-08"}, maxBody: 8,
 			want: wireError{"RequestEntityTooLarge", 413, "Request body is too large.", nil}, is: sigv4.ErrBodyTooLarge},
+		{name: "query/body read error", req: req{after: func(r *http.Request) {
+			r.Body = io.NopCloser(iotest.ErrReader(errStoreDown))
+		}}, want: wireError{"InternalFailure", 500, "The request processing has failed because of an unknown error, exception or failure.", nil}, is: errStoreDown},
 		{name: "query/lookup failure", req: req{akid: brokenAKID, secret: "x"},
 			want: wireError{"InternalFailure", 500, "The request processing has failed because of an unknown error, exception or failure.", nil}, is: errStoreDown},
 
@@ -284,6 +289,8 @@ func TestVerifyErrors(t *testing.T) {
 		{name: "s3/no content sha256", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", contentSHA: "-"},
 			want: wireError{"InvalidRequest", 400, "Missing required header for this request: x-amz-content-sha256", nil}},
 		{name: "s3/bad content sha256", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", contentSHA: "abc"},
+			want: wireError{"InvalidArgument", 400, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.", nil}},
+		{name: "s3/non-hex content sha256", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", contentSHA: strings.Repeat("g", 64)},
 			want: wireError{"InvalidArgument", 400, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.", nil}},
 		{name: "s3/sigv4a streaming", proto: sigv4.ProtocolS3, req: req{method: "PUT", service: "s3", url: "http://s3.local/b/k", contentSHA: "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"},
 			want: wireError{"NotImplemented", 501, "A header you provided implies functionality that is not implemented.", nil}},
