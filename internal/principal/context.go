@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"abacus/internal/model"
+	"abacus/internal/policy"
 )
 
 // Global condition keys that the request-context builder sets, spelled as
@@ -172,4 +173,61 @@ func hostOnly(addr string) string {
 		return h
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+}
+
+// Caller returns p as the policy engine's caller. For a role session ARN
+// is the session ARN and RoleARN the role's, so that a Principal element
+// naming either matches, and aws:PrincipalArn resolves to the role.
+func Caller(p *model.Principal) policy.Caller {
+	c := policy.Caller{
+		ARN:     p.ARN,
+		Account: string(p.AccountID),
+		UserID:  p.ID,
+	}
+	switch p.Type {
+	case model.PrincipalRoot:
+		c.Type = policy.PrincipalAccount
+	case model.PrincipalIAMUser:
+		c.Type = policy.PrincipalUser
+		c.UserName = p.UserName
+	case model.PrincipalAssumedRole:
+		c.Type = policy.PrincipalAssumedRole
+	}
+	if p.Session != nil {
+		c.RoleARN = p.Session.RoleARN
+		c.SourceIdentity = p.Session.SourceIdentity
+	}
+	for k, v := range p.Tags {
+		c.Tags = append(c.Tags, policy.Tag{Key: k, Value: v})
+	}
+	return c
+}
+
+// NewRequest returns the policy request for p performing action on
+// resource: the caller, the global keys of [Context] and the
+// request-derived keys (service keys, aws:RequestTag/*, ...), which take
+// precedence.
+func NewRequest(p *model.Principal, r Request, action, resource string, keys map[string][]string) *policy.Request {
+	req := &policy.Request{Principal: Caller(p), Action: action, Resource: resource, Time: r.Time}
+	for k, vs := range Context(p, r) {
+		if _, ok := keys[k]; !ok {
+			setKey(&req.Context, k, vs)
+		}
+	}
+	for k, vs := range keys {
+		setKey(&req.Context, k, vs)
+	}
+	return req
+}
+
+// multiValued lists the request keys that are multivalued whatever their
+// number of values.
+var multiValued = map[string]bool{"aws:tagkeys": true, "sts:transitivetagkeys": true}
+
+func setKey(c *policy.Context, k string, vs []string) {
+	if len(vs) == 1 && !multiValued[strings.ToLower(k)] {
+		c.Set(k, vs[0])
+		return
+	}
+	c.SetMulti(k, vs...)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"abacus/internal/apierr"
+	"abacus/internal/policy"
 )
 
 // Wire codes of STS errors, as botocore's sts model spells them in the
@@ -86,18 +87,19 @@ func Mapper(err error) (*apierr.Error, bool) {
 	case errors.Is(err, ErrMFA):
 		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
 			"MultiFactorAuthentication failed with invalid MFA one time pass code."), true
-	case errors.Is(err, ErrMalformedPolicy):
+	case errors.Is(err, ErrMalformedPolicy), errors.Is(err, policy.ErrMalformedPolicyDocument):
 		return apierr.New(http.StatusBadRequest, CodeMalformedPolicyDocument, malformedMessage(err)), true
 	}
 	return nil, false
 }
 
 // malformedMessage returns the message of a MalformedPolicyDocument error:
-// the policy engine's message when it gave one.
+// AWS's "The policy is not in the valid JSON format." for a document that is
+// not JSON, otherwise the policy engine's explanation.
 func malformedMessage(err error) string {
-	var m interface{ PolicyMessage() string }
-	if errors.As(err, &m) {
-		return m.PolicyMessage()
+	var ve *policy.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Error()
 	}
 	return "The policy is not in the valid JSON format."
 }

@@ -50,12 +50,11 @@ type Options struct {
 	IDs model.IDGenerator
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// ValidatePolicy checks a session policy document and returns an error
-	// wrapping a MalformedPolicyDocument cause when it is not a valid
-	// policy; nil accepts any JSON object. Wire it to the policy parser.
+	// ValidatePolicy checks a session policy document; nil means the
+	// policy engine's parser and session-policy rules.
 	ValidatePolicy func(doc string) error
 	// Trust evaluates trust policies for [Service.AssumeRoleAsService];
-	// nil refuses every service.
+	// nil means [PolicyTrust].
 	Trust  ServiceTrust
 	Logger *slog.Logger
 }
@@ -79,7 +78,10 @@ func New(o Options) *Service {
 		s.now = time.Now
 	}
 	if s.validate == nil {
-		s.validate = validJSONObject
+		s.validate = validateSessionPolicy
+	}
+	if s.trust == nil {
+		s.trust = ServiceTrustFunc(PolicyTrust)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -258,6 +260,9 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkTrust(ctx, c, role, in); err != nil {
+		return nil, err
+	}
 	chained := p.Type == model.PrincipalAssumedRole
 	d := int32(defaultRoleDuration)
 	if in.DurationSeconds != nil {
@@ -403,9 +408,6 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 			return ServiceCredentials{}, denied
 		}
 		return ServiceCredentials{}, err
-	}
-	if s.trust == nil {
-		return ServiceCredentials{}, denied
 	}
 	keys := map[string][]string{"sts:RoleSessionName": {req.SessionName}}
 	actions := []string{ActionAssumeRole}
@@ -668,13 +670,4 @@ func packedPercent(policy string, arns []string, tags []Tag) int {
 	_, _ = w.Write(raw.Bytes())
 	_ = w.Close()
 	return (z.Len()*100 + packedLimit - 1) / packedLimit
-}
-
-// validJSONObject is the default session-policy check: a JSON object.
-func validJSONObject(doc string) error {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(doc), &m); err != nil || m == nil {
-		return errors.New("not a JSON object")
-	}
-	return nil
 }

@@ -44,7 +44,7 @@ var (
 var target = model.Role{
 	RoleName: "target", RoleID: "AROATARGETTARGETTARG", Path: "/svc/",
 	ARN:                      "arn:aws:iam::123456789012:role/svc/target",
-	AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`,
+	AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}`,
 	MaxSessionDuration:       7200,
 }
 
@@ -68,7 +68,22 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func call(p *model.Principal) *op.Call {
-	return &op.Call{Account: acct, Region: "us-east-1", Principal: p, Now: t0}
+	return &op.Call{Account: acct, Region: "us-east-1", Principal: p, Now: t0, Authz: &fakeAuthz{allow: true}}
+}
+
+// fakeAuthz stands in for the server's authorizer in the identity-policy
+// check of AssumeRole: it allows everything or nothing and records checks.
+type fakeAuthz struct {
+	allow  bool
+	checks []op.Check
+}
+
+func (a *fakeAuthz) Authorize(_ context.Context, c *op.Call, checks ...op.Check) error {
+	a.checks = append(a.checks, checks...)
+	if a.allow {
+		return nil
+	}
+	return apierr.New(http.StatusForbidden, "AccessDenied", "User: "+c.Principal.ARN+" is not authorized to perform: "+checks[0].Action+" on resource: "+checks[0].Resource+" because no identity-based policy allows the "+checks[0].Action+" action")
 }
 
 // wire maps err the way the server does.
