@@ -216,7 +216,7 @@ func TestInlinePolicies(t *testing.T) {
 			}
 			// Fill the quota exactly: first + second == quota.
 			firstSize := len(strings.Join(strings.Fields(spaced), "")) // no white space in string values besides "a b"
-			firstSize++                                                  // the space inside "a b" counts
+			firstSize++                                                // the space inside "a b" counts
 			if err := tt.put(f, "second", docWithSize(tt.quota-firstSize)); err != nil {
 				t.Fatalf("put up to the quota: %v", err)
 			}
