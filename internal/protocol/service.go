@@ -98,10 +98,21 @@ func ServiceBySigningName(name string) (*Service, bool) {
 }
 
 // ServiceByTargetPrefix returns the JSON service whose X-Amz-Target prefix
-// is prefix ("SageMaker", "secretsmanager").
+// is prefix ("SageMaker", "secretsmanager"). A prefix that equals the last
+// dot-separated element of a model's prefix matches too: botocore sends
+// CloudTrail's "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"
+// while the AWS SDK for Go v2 sends "CloudTrail_20131101", and AWS accepts
+// both.
 func ServiceByTargetPrefix(prefix string) (*Service, bool) {
+	if prefix == "" {
+		return nil, false
+	}
 	for i := range services {
-		if services[i].TargetPrefix != "" && services[i].TargetPrefix == prefix {
+		tp := services[i].TargetPrefix
+		if tp == "" {
+			continue
+		}
+		if tp == prefix || strings.HasSuffix(tp, "."+prefix) {
 			return &services[i], true
 		}
 	}
