@@ -70,6 +70,14 @@ func (k Kind) title() string {
 	return "identity-based policy"
 }
 
+// aTitle is the title with its indefinite article.
+func aTitle(k Kind) string {
+	if k == KindIdentity {
+		return "an " + k.title()
+	}
+	return "a " + k.title()
+}
+
 func (k Kind) hasPrincipal() bool { return k == KindResource || k == KindTrust }
 
 // Validate checks d as IAM checks a policy of kind k and returns nil or an
@@ -145,11 +153,11 @@ func (d *Document) validateStatement(i int, st *Statement, k Kind) []*Validation
 	case hasP && hasNP:
 		bad("NotPrincipal", "both Principal and NotPrincipal are present; use one")
 	case !k.hasPrincipal() && hasP:
-		bad("Principal", "a "+k.title()+" must not specify a principal")
+		bad("Principal", aTitle(k)+" must not specify a principal")
 	case !k.hasPrincipal() && hasNP:
-		bad("NotPrincipal", "a "+k.title()+" must not specify a principal")
+		bad("NotPrincipal", aTitle(k)+" must not specify a principal")
 	case k.hasPrincipal() && !hasP && !hasNP:
-		bad("Principal", "missing required element Principal (a "+k.title()+" names who it applies to)")
+		bad("Principal", "missing required element Principal ("+aTitle(k)+" names who it applies to)")
 	}
 	if k == KindTrust && hasNP {
 		bad("NotPrincipal", "a trust policy cannot use NotPrincipal")
