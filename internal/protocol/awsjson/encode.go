@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -101,8 +102,16 @@ func WriteError(w http.ResponseWriter, version, requestID string, e *apierr.Erro
 
 func appendValue(b []byte, v reflect.Value, tsFormat string) ([]byte, error) {
 	t := v.Type()
-	if t == protocol.TimeType() {
+	switch t {
+	case protocol.TimeType():
 		return appendTime(b, v, tsFormat), nil
+	case numberType:
+		// A number inside a document value, kept as decoded.
+		n := v.String()
+		if _, err := strconv.ParseFloat(n, 64); err != nil {
+			return nil, fmt.Errorf("awsjson: invalid number %q", n)
+		}
+		return append(b, n...), nil
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -219,6 +228,8 @@ func appendTime(b []byte, v reflect.Value, format string) []byte {
 }
 
 const hex = "0123456789abcdef"
+
+var numberType = reflect.TypeFor[json.Number]()
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
 // HTML characters are not escaped (AWS does not escape them).

@@ -42,6 +42,7 @@ func (n *Node) Child(name string) *Node {
 func Parse(data []byte) (*Node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	var stack []*Node
+	var texts [][]byte // character data of the open elements, in stack order
 	var root *Node
 	for {
 		tok, err := dec.Token()
@@ -67,11 +68,14 @@ func Parse(data []byte) (*Node, error) {
 				root = n
 			}
 			stack = append(stack, n)
+			texts = append(texts, nil)
 		case xml.EndElement:
+			stack[len(stack)-1].Text = string(texts[len(texts)-1])
 			stack = stack[:len(stack)-1]
+			texts = texts[:len(texts)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].Text += string(t)
+				texts[len(texts)-1] = append(texts[len(texts)-1], t...)
 			} else if len(bytes.TrimSpace(t)) > 0 {
 				return nil, errors.New("character data outside the root element")
 			}
