@@ -54,7 +54,9 @@ func (g gen) condition() (op, key string, values []string) {
 		return set + "Bool" + ifx, "svc:Flag", []string{g.pick("true", "false", "TRUE")}
 	case 5:
 		return set + g.pick("DateLessThan", "DateGreaterThan", "DateEquals", "DateNotEquals") + ifx, g.pick("aws:CurrentTime", "svc:Date"),
-			g.some(2, func() string { return g.pick("2026-01-01T00:00:00Z", "1767366245", "2026-01-02", "2030-01-01T00:00:00+02:00") })
+			g.some(2, func() string {
+				return g.pick("2026-01-01T00:00:00Z", "1767366245", "2026-01-02", "2030-01-01T00:00:00+02:00")
+			})
 	}
 	return set + g.pick(genOps...) + ifx, g.pick(genKeys...), g.some(3, func() string { return g.pick(genValues...) })
 }

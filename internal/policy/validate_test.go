@@ -85,7 +85,7 @@ func TestValidate(t *testing.T) {
 		{"trust-no-notprincipal", trustK, stmt(`{"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}`), "NotPrincipal", "cannot use NotPrincipal", docNotPrinc},
 		{"sid-chars", idK, stmt(`{"Sid":"Allow-Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`), "Sid", "only ASCII letters and digits", docElements},
 		{"sid-chars-ok-in-resource-policy", resK, stmt(`{"Sid":"Allow Read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}`), "", "", docElements},
-		{"duplicate-sid", idK, stmt(ok[:1]+`"Sid":"A",`+ok[1:]+`,`+ok[:1]+`"Sid":"A",`+ok[1:]), "Sid", "duplicate Sid", docElements},
+		{"duplicate-sid", idK, stmt(ok[:1] + `"Sid":"A",` + ok[1:] + `,` + ok[:1] + `"Sid":"A",` + ok[1:]), "Sid", "duplicate Sid", docElements},
 		{"unknown-operator", idK, stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualz":{"k":"v"}}}`), "Condition", "unknown condition operator", docOperators},
 		{"unknown-qualifier", idK, stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"k":"v"}}}`), "Condition", "unknown condition operator", docOperators},
 		{"null-ifexists", idK, stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NullIfExists":{"k":"true"}}}`), "Condition", "unknown condition operator", docOperators},
