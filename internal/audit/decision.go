@@ -3,7 +3,7 @@ package audit
 // Decision values, spelled as abacus writes them in
 // additionalEventData.abacus.decision.
 const (
-	DecisionAllow        = "allow"
+	DecisionAllow        = "allowed"
 	DecisionExplicitDeny = "explicitDeny"
 	DecisionImplicitDeny = "implicitDeny"
 )

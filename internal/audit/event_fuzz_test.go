@@ -24,7 +24,7 @@ func FuzzEventJSON(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	f.Add([]byte(`{"eventTime":"2024-01-01T00:00:00Z","additionalEventData":{"abacus":{"decision":"allow"},"x":1}}`))
+	f.Add([]byte(`{"eventTime":"2024-01-01T00:00:00Z","additionalEventData":{"abacus":{"decision":"allowed"},"x":1}}`))
 	f.Add([]byte(`{"eventTime":"not a time"}`))
 	f.Add([]byte(`{"additionalEventData":{"abacus":"wrong type"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -1,0 +1,427 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"abacus/internal/apierr"
+	"abacus/internal/audit"
+	"abacus/internal/audit/audittest"
+	"abacus/internal/model"
+	"abacus/internal/op"
+	"abacus/internal/protocol"
+	"abacus/internal/protocol/awsjson"
+	ctsvc "abacus/internal/service/cloudtrail"
+)
+
+const auditAcct = model.AccountID("123456789012")
+
+var auditBase = time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)
+
+// lookupServer answers CloudTrail's LookupEvents over JSON 1.1 with the
+// cloudtrail service on an in-memory trail, the way the server routes it
+// (X-Amz-Target from botocore's model, awsjson codecs), and remembers the
+// requests it got. It does not verify signatures; it checks that requests
+// are signed with the expected access key.
+type lookupServer struct {
+	t     *testing.T
+	svc   *ctsvc.Service
+	keyID string
+
+	mu   sync.Mutex
+	reqs []ctsvc.LookupEventsInput
+}
+
+func (s *lookupServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The Go SDK sends "CloudTrail_20131101.LookupEvents", botocore the
+	// model's full prefix; the protocol table accepts both, as AWS does.
+	target := r.Header.Get("X-Amz-Target")
+	i := strings.LastIndexByte(target, '.')
+	meta, ok := protocol.ServiceByTargetPrefix(target[:max(i, 0)])
+	if !ok || meta.Name != "cloudtrail" || target[i+1:] != "LookupEvents" {
+		awsjson.WriteError(w, "1.1", "rid", awsjson.UnknownOperation(target))
+		return
+	}
+	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential="+s.keyID+"/") ||
+		!strings.Contains(auth, "/cloudtrail/aws4_request") {
+		awsjson.WriteError(w, meta.JSONVersion, "rid", apierr.New(403, "UnrecognizedClientException", "The security token included in the request is invalid. ("+auth+")"))
+		return
+	}
+	body, aerr := protocol.ReadBody(r, 0)
+	if aerr != nil {
+		awsjson.WriteError(w, meta.JSONVersion, "rid", aerr)
+		return
+	}
+	var in ctsvc.LookupEventsInput
+	if aerr := awsjson.Decode(body, &in); aerr != nil {
+		awsjson.WriteError(w, meta.JSONVersion, "rid", aerr)
+		return
+	}
+	s.mu.Lock()
+	s.reqs = append(s.reqs, in)
+	s.mu.Unlock()
+	out, err := s.svc.LookupEvents(r.Context(), auditAcct, &in)
+	if err != nil {
+		awsjson.WriteError(w, meta.JSONVersion, "rid", apierr.From(err))
+		return
+	}
+	if err := awsjson.WriteResponse(w, meta.JSONVersion, "rid", out); err != nil {
+		s.t.Error(err)
+	}
+}
+
+type trailCall struct {
+	who    string // alice, bob (role session, source identity bob), carol (session, source identity carol), root
+	svc    string
+	name   string
+	ro     bool
+	denied bool
+	code   string
+}
+
+func trailPrincipal(who string) *model.Principal {
+	switch who {
+	case "root":
+		return &model.Principal{Type: model.PrincipalRoot, AccountID: auditAcct, ARN: "arn:aws:iam::123456789012:root", ID: "123456789012", AccessKeyID: "AKIAROOT"}
+	case "alice":
+		return &model.Principal{Type: model.PrincipalIAMUser, AccountID: auditAcct, ARN: "arn:aws:iam::123456789012:user/alice", ID: "AIDAALICE", UserName: "alice", AccessKeyID: "AKIAALICE"}
+	default:
+		return &model.Principal{
+			Type: model.PrincipalAssumedRole, AccountID: auditAcct,
+			ARN: "arn:aws:sts::123456789012:assumed-role/Studio/" + who + "-session", ID: "AROASTUDIO:" + who + "-session",
+			AccessKeyID: "ASIA" + strings.ToUpper(who), Temporary: true,
+			Session: &model.RoleSession{RoleName: "Studio", RoleARN: "arn:aws:iam::123456789012:role/Studio", RoleID: "AROASTUDIO", Name: who + "-session", SourceIdentity: who},
+		}
+	}
+}
+
+// trail stores calls[i] at auditBase + i minutes and returns the events.
+func trail(t *testing.T, calls []trailCall) (*audittest.Memory, []audit.Event) {
+	t.Helper()
+	mem := audittest.NewMemory()
+	br := audit.NewBroker(mem, audit.BrokerOptions{})
+	defer br.Close()
+	b := audit.Builder{IDs: model.IDGenerator{Rand: &countingRand{}}}
+	var evs []audit.Event
+	for i, c := range calls {
+		d := audit.Details{EventName: c.name, ReadOnly: c.ro, Decision: audit.Decision{Decision: audit.DecisionAllow}}
+		if c.denied {
+			d.Decision = audit.Decision{Decision: audit.DecisionExplicitDeny, Explanation: "denied by Guardrail"}
+			d.Err = apierr.New(400, "AccessDeniedException", "User: x is not authorized")
+		} else if c.code != "" {
+			d.Err = apierr.New(400, c.code, "failed")
+		}
+		ev, err := b.Event(&op.Call{
+			Account: auditAcct, Region: "us-east-1", Principal: trailPrincipal(c.who), RequestID: fmt.Sprint("req-", i),
+			SourceIP: "127.0.0.1", UserAgent: "test", Now: auditBase.Add(time.Duration(i) * time.Minute), Service: c.svc,
+		}, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := br.Record(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	return mem, evs
+}
+
+type countingRand struct{ n uint64 }
+
+func (c *countingRand) Read(b []byte) (int, error) {
+	for i := range b {
+		c.n++
+		b[i] = byte(c.n * 7)
+	}
+	return len(b), nil
+}
+
+func startLookupServer(t *testing.T, mem *audittest.Memory) (*lookupServer, *httptest.Server) {
+	t.Helper()
+	ls := &lookupServer{t: t, svc: ctsvc.New(mem), keyID: "AKIATESTTESTTESTTEST"}
+	srv := httptest.NewServer(ls)
+	t.Cleanup(srv.Close)
+	return ls, srv
+}
+
+func testEnv(srv *httptest.Server, vars map[string]string) auditEnv {
+	return auditEnv{
+		getenv: func(k string) string {
+			if k == "AWS_ENDPOINT_URL" {
+				if v, ok := vars[k]; ok {
+					return v
+				}
+				return srv.URL
+			}
+			return vars[k]
+		},
+		now:    func() time.Time { return auditBase.Add(24 * time.Hour) },
+		client: srv.Client(),
+	}
+}
+
+var keys = map[string]string{"AWS_ACCESS_KEY_ID": "AKIATESTTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "secret"}
+
+var smallTrail = []trailCall{
+	{who: "alice", svc: "iam", name: "CreateRole"},
+	{who: "bob", svc: "sagemaker", name: "CreateTrainingJob", denied: true},
+	{who: "bob", svc: "sagemaker", name: "DescribeTrainingJob", ro: true},
+	{who: "carol", svc: "sagemaker", name: "CreateTrainingJob"},
+	{who: "root", svc: "iam", name: "GetUser", ro: true, code: "NoSuchEntity"},
+	{who: "carol", svc: "s3", name: "GetObject", ro: true, denied: true},
+}
+
+func TestAuditTable(t *testing.T) {
+	t.Parallel()
+	mem, _ := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{
+			name: "everything, newest first",
+			want: `TIME                  USER           SOURCE IDENTITY  EVENT                          RESULT
+2024-06-01T08:05:00Z  carol-session  carol            s3:GetObject                   explicitDeny AccessDeniedException
+2024-06-01T08:04:00Z  root           -                iam:GetUser                    allowed NoSuchEntity
+2024-06-01T08:03:00Z  carol-session  carol            sagemaker:CreateTrainingJob    allowed
+2024-06-01T08:02:00Z  bob-session    bob              sagemaker:DescribeTrainingJob  allowed
+2024-06-01T08:01:00Z  bob-session    bob              sagemaker:CreateTrainingJob    explicitDeny AccessDeniedException
+2024-06-01T08:00:00Z  alice          -                iam:CreateRole                 allowed
+`,
+		},
+		{
+			name: "denied",
+			args: []string{"--denied"},
+			want: `TIME                  USER           SOURCE IDENTITY  EVENT                        RESULT
+2024-06-01T08:05:00Z  carol-session  carol            s3:GetObject                 explicitDeny AccessDeniedException
+2024-06-01T08:01:00Z  bob-session    bob              sagemaker:CreateTrainingJob  explicitDeny AccessDeniedException
+`,
+		},
+		{
+			name: "source identity and event source",
+			args: []string{"--source-identity", "carol", "--event-source", "sagemaker.amazonaws.com"},
+			want: `TIME                  USER           SOURCE IDENTITY  EVENT                        RESULT
+2024-06-01T08:03:00Z  carol-session  carol            sagemaker:CreateTrainingJob  allowed
+`,
+		},
+		{
+			name: "event name and user",
+			args: []string{"--event-name", "CreateTrainingJob", "--user", "bob-session"},
+			want: `TIME                  USER         SOURCE IDENTITY  EVENT                        RESULT
+2024-06-01T08:01:00Z  bob-session  bob              sagemaker:CreateTrainingJob  explicitDeny AccessDeniedException
+`,
+		},
+		{
+			name: "time range and max",
+			args: []string{"--start", "2024-06-01T08:01:00Z", "--end", "2024-06-01T08:04:00Z", "--max", "2"},
+			want: `TIME                  USER           SOURCE IDENTITY  EVENT                        RESULT
+2024-06-01T08:04:00Z  root           -                iam:GetUser                  allowed NoSuchEntity
+2024-06-01T08:03:00Z  carol-session  carol            sagemaker:CreateTrainingJob  allowed
+`,
+		},
+		{
+			name: "nothing matches",
+			args: []string{"--user", "nobody"},
+			want: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := runAudit(context.Background(), tt.args, testEnv(srv, keys), &stdout, &stderr)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+			}
+			if diff := cmp.Diff(tt.want, stdout.String()); diff != "" {
+				t.Errorf("output (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAuditJSONL(t *testing.T) {
+	t.Parallel()
+	mem, evs := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	var stdout, stderr bytes.Buffer
+	if code := runAudit(context.Background(), []string{"--output", "jsonl", "--source-identity", "bob"}, testEnv(srv, keys), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	var want []string
+	for _, i := range []int{2, 1} {
+		b, err := json.Marshal(evs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, string(b))
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuditPagesAndOneAttribute checks that only one lookup attribute is
+// sent (LookupEvents accepts one) and that the other filters are applied
+// across pages, bounded by --max and --scan.
+func TestAuditPagesAndOneAttribute(t *testing.T) {
+	t.Parallel()
+	var calls []trailCall
+	for i := range 130 {
+		who := "bob"
+		if i%10 == 3 {
+			who = "carol"
+		}
+		calls = append(calls, trailCall{who: who, svc: "sagemaker", name: "DescribeTrainingJob", ro: true, denied: i%20 == 3})
+	}
+	mem, _ := trail(t, calls)
+
+	t.Run("filters across pages", func(t *testing.T) {
+		t.Parallel()
+		ls, srv := startLookupServer(t, mem)
+		var stdout, stderr bytes.Buffer
+		args := []string{"--event-name", "DescribeTrainingJob", "--user", "carol-session", "--event-source", "sagemaker.amazonaws.com", "--denied", "--output", "jsonl"}
+		if code := runAudit(context.Background(), args, testEnv(srv, keys), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+		}
+		// carol's denied calls are i = 3, 23, 43, ..., 123: seven of them.
+		if n := strings.Count(stdout.String(), "\n"); n != 7 {
+			t.Errorf("printed %d events, want 7", n)
+		}
+		ls.mu.Lock()
+		defer ls.mu.Unlock()
+		if len(ls.reqs) != 3 {
+			t.Errorf("made %d requests, want 3 pages of at most 50 for 130 events", len(ls.reqs))
+		}
+		for _, r := range ls.reqs {
+			want := []ctsvc.LookupAttribute{{AttributeKey: "EventName", AttributeValue: "DescribeTrainingJob"}}
+			if diff := cmp.Diff(want, r.LookupAttributes); diff != "" {
+				t.Errorf("lookup attributes sent (-want +got):\n%s", diff)
+			}
+		}
+	})
+	t.Run("max stops paging", func(t *testing.T) {
+		t.Parallel()
+		ls, srv := startLookupServer(t, mem)
+		var stdout, stderr bytes.Buffer
+		if code := runAudit(context.Background(), []string{"--source-identity", "carol", "--max", "2", "--output", "jsonl"}, testEnv(srv, keys), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+		}
+		if n := strings.Count(stdout.String(), "\n"); n != 2 {
+			t.Errorf("printed %d events, want 2", n)
+		}
+		ls.mu.Lock()
+		defer ls.mu.Unlock()
+		if len(ls.reqs) != 1 {
+			t.Errorf("made %d requests, want 1", len(ls.reqs))
+		}
+		if len(ls.reqs[0].LookupAttributes) != 0 {
+			t.Errorf("sent %v; --source-identity is not a lookup attribute", ls.reqs[0].LookupAttributes)
+		}
+	})
+	t.Run("scan bounds the events read", func(t *testing.T) {
+		t.Parallel()
+		ls, srv := startLookupServer(t, mem)
+		var stdout, stderr bytes.Buffer
+		if code := runAudit(context.Background(), []string{"--source-identity", "carol", "--scan", "60", "--output", "jsonl"}, testEnv(srv, keys), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+		}
+		// The newest 60 events are i = 129..70; carol's among them are
+		// 123, 113, ..., 73: six.
+		if n := strings.Count(stdout.String(), "\n"); n != 6 {
+			t.Errorf("printed %d events, want 6", n)
+		}
+		ls.mu.Lock()
+		defer ls.mu.Unlock()
+		if len(ls.reqs) != 2 {
+			t.Errorf("made %d requests, want 2", len(ls.reqs))
+		}
+	})
+}
+
+func TestAuditCredentialsFromDataDir(t *testing.T) {
+	t.Parallel()
+	mem, _ := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	dir := t.TempDir()
+	creds := "# written by abacus serve\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n\n[default]\naws_access_key_id = AKIATESTTESTTESTTEST\naws_secret_access_key = s3cr3t\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The endpoint comes from the data dir too when AWS_ENDPOINT_URL is
+	// unset.
+	if err := os.WriteFile(filepath.Join(dir, "endpoint"), []byte(srv.URL+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	env := testEnv(srv, map[string]string{"AWS_ENDPOINT_URL": ""})
+	if code := runAudit(context.Background(), []string{"--data-dir", dir, "--max", "1"}, env, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "s3:GetObject") {
+		t.Errorf("output %q lacks the newest event", stdout.String())
+	}
+}
+
+func TestAuditErrors(t *testing.T) {
+	t.Parallel()
+	mem, _ := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	tests := []struct {
+		name     string
+		args     []string
+		vars     map[string]string
+		wantCode int
+		wantErr  string
+	}{
+		{"bad output", []string{"--output", "yaml"}, keys, 2, "--output must be table or jsonl"},
+		{"bad start", []string{"--start", "yesterday"}, keys, 2, `--start: "yesterday" is neither`},
+		{"bad max", []string{"--max", "0"}, keys, 2, "--max must be at least 1"},
+		{"stray argument", []string{"extra"}, keys, 2, `unexpected argument "extra"`},
+		{"unknown flag", []string{"--nope"}, keys, 2, "flag provided but not defined"},
+		{"no credentials", []string{"--data-dir", t.TempDir()}, map[string]string{}, 1, "no credentials"},
+		{"wrong key", nil, map[string]string{"AWS_ACCESS_KEY_ID": "AKIAWRONG", "AWS_SECRET_ACCESS_KEY": "x"}, 1, "UnrecognizedClientException"},
+		{"server rejects the time range", []string{"--start", "2024-06-02T00:00:00Z", "--end", "2024-06-01T00:00:00Z"}, keys, 1, "InvalidTimeRangeException: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := runAudit(context.Background(), tt.args, testEnv(srv, tt.vars), &stdout, &stderr)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.wantCode, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestAuditHelp(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	if code := runAudit(context.Background(), []string{"-h"}, auditEnv{getenv: func(string) string { return "" }, now: time.Now}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, s := range []string{"only one lookup attribute", "--source-identity", "--denied", "--scan", "jsonl"} {
+		if !strings.Contains(stderr.String(), s) {
+			t.Errorf("help lacks %q", s)
+		}
+	}
+}
