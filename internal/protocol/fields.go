@@ -87,7 +87,7 @@ func Fields(t reflect.Type) ([]Field, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("protocol: %s is not a struct", t)
 	}
-	var out []Field
+	out := make([]Field, 0, t.NumField())
 	if err := appendFields(&out, t, nil); err != nil {
 		return nil, err
 	}
@@ -101,7 +101,9 @@ func appendFields(out *[]Field, t reflect.Type, index []int) error {
 		if tag == "-" {
 			continue
 		}
-		idx := append(append([]int(nil), index...), i)
+		idx := make([]int, len(index)+1)
+		copy(idx, index)
+		idx[len(index)] = i
 		if sf.Anonymous && !hasTag {
 			ft := sf.Type
 			if ft.Kind() == reflect.Pointer {

@@ -17,7 +17,6 @@ package route
 import (
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"abacus/internal/apierr"
@@ -256,29 +255,23 @@ func (rt *Router) identifyREST(r *http.Request, svc *protocol.Service, path stri
 		segs = strings.Split(path, "/")
 	}
 	query := r.URL.Query()
-	type cand struct {
-		ro     *restOp
-		labels map[string]string
-		score  int
-	}
-	var cands []cand
+	var best *restOp
+	bestScore := 0
 	ops := rt.rest[svc]
 	for i := range ops {
 		ro := &ops[i]
-		if ro.op.Method != r.Method {
-			continue
-		}
-		labels, ok := matchPath(ro.segments, segs)
-		if !ok {
+		if ro.op.Method != r.Method || !matchPath(ro.segments, segs, nil) {
 			continue
 		}
 		score, ok := matchRequirements(ro, query, r.Header)
 		if !ok {
 			continue
 		}
-		cands = append(cands, cand{ro, labels, score})
+		if best == nil || better(ro, score, best, bestScore) {
+			best, bestScore = ro, score
+		}
 	}
-	if len(cands) == 0 {
+	if best == nil {
 		if svc.Protocol == protocol.RESTXML {
 			return Route{Service: svc}, apierr.New(http.StatusMethodNotAllowed, "MethodNotAllowed",
 				"The specified method is not allowed against this resource.")
@@ -286,56 +279,64 @@ func (rt *Router) identifyREST(r *http.Request, svc *protocol.Service, path stri
 		return Route{Service: svc}, apierr.New(http.StatusNotFound, apierr.CodeUnknownOperation,
 			"The requested resource or operation does not exist.")
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.ro.op.Deprecated != b.ro.op.Deprecated {
-			return !a.ro.op.Deprecated
-		}
-		if a.score != b.score {
-			return a.score > b.score
-		}
-		return a.ro.op.Name < b.ro.op.Name
-	})
-	best := cands[0]
-	return Route{Service: svc, Operation: best.ro.op, Labels: best.labels}, nil
+	labels := map[string]string{}
+	matchPath(best.segments, segs, labels)
+	return Route{Service: svc, Operation: best.op, Labels: labels}, nil
 }
 
-func matchPath(tmpl, segs []string) (map[string]string, bool) {
+// better reports whether operation a with score sa beats b with score sb:
+// non-deprecated first, then more requirements met, then by name.
+func better(a *restOp, sa int, b *restOp, sb int) bool {
+	if a.op.Deprecated != b.op.Deprecated {
+		return !a.op.Deprecated
+	}
+	if sa != sb {
+		return sa > sb
+	}
+	return a.op.Name < b.op.Name
+}
+
+// matchPath reports whether the path segments match the template, storing
+// the labels' values in labels when it is not nil.
+func matchPath(tmpl, segs []string, labels map[string]string) bool {
 	// A trailing slash addresses the same resource as none: /bucket/.
 	if len(segs) > 0 && segs[len(segs)-1] == "" && (len(tmpl) == 0 || !strings.HasSuffix(tmpl[len(tmpl)-1], "+}")) {
 		segs = segs[:len(segs)-1]
 	}
-	labels := map[string]string{}
 	for i, t := range tmpl {
 		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "+}") {
 			if i >= len(segs) {
-				return nil, false
+				return false
 			}
 			rest := strings.Join(segs[i:], "/")
 			if rest == "" {
-				return nil, false
+				return false
 			}
-			labels[t[1:len(t)-2]] = unescape(rest)
-			return labels, true
+			if labels != nil {
+				labels[t[1:len(t)-2]] = unescape(rest)
+			}
+			return true
 		}
 		if i >= len(segs) {
-			return nil, false
+			return false
 		}
 		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
 			if segs[i] == "" {
-				return nil, false
+				return false
 			}
-			labels[t[1:len(t)-1]] = unescape(segs[i])
+			if labels != nil {
+				labels[t[1:len(t)-1]] = unescape(segs[i])
+			}
 			continue
 		}
 		if t != segs[i] {
-			return nil, false
+			return false
 		}
 	}
 	if len(segs) != len(tmpl) {
-		return nil, false
+		return false
 	}
-	return labels, true
+	return true
 }
 
 func matchRequirements(ro *restOp, query url.Values, h http.Header) (int, bool) {

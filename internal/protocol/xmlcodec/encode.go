@@ -101,6 +101,10 @@ func (e *Encoder) Fields(v reflect.Value) error {
 	if err != nil {
 		return err
 	}
+	return e.fields(v, fields)
+}
+
+func (e *Encoder) fields(v reflect.Value, fields []protocol.Field) error {
 	for i := range fields {
 		f := &fields[i]
 		if f.Location != protocol.InBody || f.XMLAttr {
@@ -133,6 +137,10 @@ func Attrs(v reflect.Value) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return attrs(v, fields)
+}
+
+func attrs(v reflect.Value, fields []protocol.Field) ([]string, error) {
 	var out []string
 	for i := range fields {
 		f := &fields[i]
@@ -225,13 +233,17 @@ func (e *Encoder) member(name string, v reflect.Value, f *protocol.Field) error 
 		}
 		return nil
 	case t.Kind() == reflect.Struct:
-		attrs, err := Attrs(v)
+		fields, err := protocol.Fields(t)
 		if err != nil {
 			return err
 		}
-		e.Open(name, attrs...)
+		as, err := attrs(v, fields)
+		if err != nil {
+			return err
+		}
+		e.Open(name, as...)
 		start := len(e.Buf)
-		if err := e.Fields(v); err != nil {
+		if err := e.fields(v, fields); err != nil {
 			return err
 		}
 		if len(e.Buf) == start {
