@@ -3,14 +3,34 @@
 // subpackages, decodes operation inputs and encodes outputs and errors in the
 // protocol each AWS service speaks:
 //
-//	awsjson   JSON 1.0/1.1 (SageMaker, Secrets Manager, EMR, FSx, CloudTrail)
-//	awsquery  Query: form-encoded input, XML output (IAM, STS)
-//	restxml   REST-XML (S3)
+//	awsjson     JSON 1.0/1.1 (SageMaker, Secrets Manager, EMR, FSx, CloudTrail)
+//	awsquery    Query: form-encoded input, XML output (IAM, STS)
+//	restxml     REST-XML (S3): addressing, bindings, XML bodies, S3 errors
+//	route       service and operation of an *http.Request
+//	xmlcodec    the XML encoder and decoder awsquery and restxml share
+//	shapecheck  test helper: do Go types agree with botocore's model?
 //
 // The service metadata (protocol, target prefix, signing name, XML namespace,
-// API version, operations) is generated from botocore's service models by
-// `go generate` (see gen/) and committed in services_gen.go, so building never
-// needs Python. [Identify] uses it to route a request.
+// API version, operations and their HTTP bindings) is generated from
+// botocore's service models by `go generate ./internal/protocol` (see gen/)
+// and committed in services_gen.go, so building never needs Python.
+//
+// A server handles one request in this order (errors are *apierr.Error and
+// are written with the identified service's protocol):
+//
+//	body, err := protocol.ReadBody(r, limit)          // 413 beyond limit
+//	rt, err := router.Identify(r, body)              // route.New(route.Options{})
+//	switch rt.Service.Protocol {
+//	case protocol.Query:
+//		err = awsquery.Decode(rt.Params, &in)
+//		awsquery.WriteResponse(w, rt.Service.XMLNamespace, rt.Operation.Name, reqID, out) // out nil when rt.Operation.NoOutput
+//	case protocol.JSON:
+//		err = awsjson.Decode(body, &in)
+//		awsjson.WriteResponse(w, rt.Service.JSONVersion, reqID, &out)
+//	case protocol.RESTXML:
+//		err = restxml.DecodeRequest(r, body, rt.Labels, &in)
+//		restxml.WriteResponse(w, reqID, hostID, "ListBucketResult", &out)
+//	}
 //
 // # The convention for operation types
 //
@@ -111,8 +131,32 @@
 //	</CreateRoleResponse>
 //
 // The same structs serve awsjson (SageMaker, Secrets Manager): member names
-// become JSON keys and timestamps epoch seconds. Tests assert that the
-// structs agree with botocore's model with shapecheck.Check.
+// become JSON keys and timestamps epoch seconds.
+//
+// A member whose model name is not a Go-style name keeps its model name in
+// the tag: STS's PolicyDescriptorType is
+//
+//	type PolicyDescriptor struct {
+//		Arn *string `aws:"arn"`
+//	}
+//
+// S3's PutObjectTagging shows the REST bindings:
+//
+//	type PutObjectTaggingInput struct {
+//		Bucket    string   `aws:",uri=Bucket"`
+//		Key       string   `aws:",uri=Key"`
+//		VersionId *string  `aws:",querystring=versionId"`
+//		Tagging   *Tagging `aws:",required,payload"`
+//	}
+//
+//	type Tagging struct {
+//		TagSet []Tag `aws:",required,member=Tag"`
+//	}
+//
+// Every service test should assert that its structs agree with botocore's
+// model:
+//
+//	shapecheck.New(t).Check(t, "iam", "CreateRole", &CreateRoleInput{}, &CreateRoleOutput{}, shapecheck.Required())
 //
 // # Errors
 //

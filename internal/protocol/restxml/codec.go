@@ -315,10 +315,7 @@ func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out an
 }
 
 func writeInternal(w http.ResponseWriter, requestID, hostID string, err error) error {
-	e := apierr.Internal(err)
-	e.Code = apierr.CodeInternalError
-	e.Message = "We encountered an internal error. Please try again."
-	WriteError(w, http.MethodGet, requestID, hostID, e)
+	WriteError(w, http.MethodGet, requestID, hostID, apierr.Internal(err))
 	return err
 }
 

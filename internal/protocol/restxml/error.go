@@ -39,8 +39,17 @@ func ErrorBody(requestID, hostID string, e *apierr.Error) []byte {
 
 // WriteError writes e with its HTTP status and the x-amz-request-id and
 // x-amz-id-2 headers. Responses to HEAD requests have no body, as S3 sends
-// none (clients then read the code from the status alone).
+// none (clients then read the code from the status alone). The generic
+// InternalFailure of apierr.Internal (a recovered panic, an unmapped error)
+// is sent as S3 spells it: InternalError, "We encountered an internal
+// error. Please try again."
 func WriteError(w http.ResponseWriter, method, requestID, hostID string, e *apierr.Error) {
+	if e.Code == apierr.CodeInternalFailure {
+		c := *e
+		c.Code = apierr.CodeInternalError
+		c.Message = "We encountered an internal error. Please try again."
+		e = &c
+	}
 	status := e.HTTPStatus
 	if status == 0 {
 		status = http.StatusInternalServerError

@@ -139,6 +139,7 @@ func TestErrorGolden(t *testing.T) {
 		{"error_NoSuchKey.xml", http.MethodGet, apierr.New(404, "NoSuchKey", "The specified key does not exist.").With("Key", "a/b&c.txt")},
 		{"error_AccessDenied.xml", http.MethodPut, apierr.New(403, "AccessDenied", "User: arn:aws:sts::123456789012:assumed-role/exec/alice is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::my-bucket/my_domain/users/bob/x\" because no identity-based policy allows the s3:PutObject action")},
 		{"error_NoSuchBucket.xml", http.MethodGet, apierr.New(404, "NoSuchBucket", "The specified bucket does not exist").With("BucketName", "nope")},
+		{"error_InternalError.xml", http.MethodPut, apierr.Internal(nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
