@@ -148,8 +148,8 @@ func TestErrorGolden(t *testing.T) {
 
 // TestDecode pins IAM's and STS's validation errors: a missing required
 // member is ValidationError with the member's lower-camel path, as STS
-// answers for AssumeRole ("ValidationError: ... Value ” at 'roleArn'
-// failed to satisfy constraint", quoted in
+// answers for AssumeRole ("ValidationError: 2 validation errors detected:
+// Value ... at 'roleArn' failed to satisfy constraint", quoted in
 // https://github.com/mmmorris1975/aws-runas/issues/80 and
 // https://github.com/newscorpaus/consigliere/issues/18).
 func TestDecode(t *testing.T) {
