@@ -204,7 +204,7 @@ func appendCanonicalHeaders(b []byte, r *http.Request, signed []string) []byte {
 				continue
 			}
 		}
-		for i, v := range r.Header[textproto.CanonicalMIMEHeaderKey(name)] {
+		for i, v := range headerValues(r.Header, name) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -213,6 +213,39 @@ func appendCanonicalHeaders(b []byte, r *http.Request, signed []string) []byte {
 		b = append(b, '\n')
 	}
 	return b
+}
+
+// headerValues returns h's values for name as net/http stores them, under
+// the canonical MIME form of the name. Valid names are canonicalized in a
+// stack buffer, so the lookup does not allocate.
+func headerValues(h http.Header, name string) []string {
+	var buf [128]byte
+	if len(name) > len(buf) {
+		return h[textproto.CanonicalMIMEHeaderKey(name)]
+	}
+	b := buf[:len(name)]
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isTokenChar(c) {
+			return h[textproto.CanonicalMIMEHeaderKey(name)]
+		}
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[i] = c
+		upper = c == '-'
+	}
+	return h[string(b)]
+}
+
+// isTokenChar reports whether c may appear in an HTTP header name.
+func isTokenChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // appendTrimmed appends v without leading and trailing white space and with

@@ -106,6 +106,25 @@ func TestCanonicalHeaders(t *testing.T) {
 	}
 }
 
+func TestHeaderValues(t *testing.T) {
+	t.Parallel()
+	h := http.Header{}
+	h.Set("X-Amz-Date", "d")
+	h.Set("Content-MD5", "m")
+	h["Odd Name"] = []string{"odd"}
+	long := strings.Repeat("x", 200)
+	h.Set(long, "long")
+	tests := map[string]string{
+		"x-amz-date": "d", "X-AMZ-DATE": "d", "content-md5": "m", "odd name": "", "Odd Name": "odd",
+		long: "long", "absent": "",
+	}
+	for name, want := range tests {
+		if got := strings.Join(headerValues(h, name), ","); got != want {
+			t.Errorf("headerValues(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
 func TestKeyCache(t *testing.T) {
 	t.Parallel()
 	c := newKeyCache(4)

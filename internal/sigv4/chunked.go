@@ -168,13 +168,13 @@ func (c *chunkedBody) nextChunk() error {
 
 // verifyChunk checks one chunk signature and advances the chain.
 func (c *chunkedBody) verifyChunk(sig string, data []byte) error {
-	sts := appendStringToSign(make([]byte, 0, 256), chunkAlgorithm, c.p.amzDate, c.p.scope,
-		c.prevSig, emptySHA256, hexSHA256(data))
-	want := signHex(c.p.key, sts)
+	sts := appendStringToSign(make([]byte, 0, 256), chunkAlgorithm, c.p.amzDate, c.p.scope, c.prevSig, emptySHA256)
+	sts = appendHexSHA256(append(sts, '\n'), data)
+	want := sign(c.p.key, sts)
 	if !signatureEqual(want, sig) {
 		return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts))
 	}
-	c.prevSig = want
+	c.prevSig = hex.EncodeToString(want[:])
 	return nil
 }
 
@@ -233,7 +233,7 @@ func (c *chunkedBody) readTrailer() error {
 			canon.WriteByte('\n')
 		}
 		sts := appendStringToSign(nil, trailerAlgorithm, c.p.amzDate, c.p.scope, c.prevSig, hexSHA256(canon.Bytes()))
-		if want := signHex(c.p.key, sts); !haveSig || !signatureEqual(want, sig) {
+		if !haveSig || !signatureEqual(sign(c.p.key, sts), sig) {
 			return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts))
 		}
 	}

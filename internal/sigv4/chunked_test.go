@@ -99,7 +99,7 @@ var (
 
 // chunkedRequest signs an S3 PUT whose x-amz-content-sha256 is mode and
 // whose body is made by body from an encoder seeded with its signature.
-func chunkedRequest(t *testing.T, mode string, decodedLen int, body func(e *chunkEncoder) []byte) *http.Request {
+func chunkedRequest(t testing.TB, mode string, decodedLen int, body func(e *chunkEncoder) []byte) *http.Request {
 	t.Helper()
 	r := req{method: "PUT", service: "s3", url: "http://s3.local/bucket/streamed%20key", contentSHA: mode,
 		headers: map[string]string{

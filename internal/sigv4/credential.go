@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"time"
@@ -15,11 +16,14 @@ var ErrUnknownAccessKey = errors.New("sigv4: unknown access key")
 // SecretKey is a secret access key. It never prints: its String, GoString
 // and slog.LogValue return "REDACTED". Use [SecretKey.Reveal] to read it.
 type SecretKey struct {
-	s string
+	s   string
+	sum [sha256.Size]byte // identifies the secret in the signing key cache
 }
 
 // NewSecretKey wraps a secret access key.
-func NewSecretKey(secret string) SecretKey { return SecretKey{s: secret} }
+func NewSecretKey(secret string) SecretKey {
+	return SecretKey{s: secret, sum: sha256.Sum256([]byte(secret))}
+}
 
 // Reveal returns the secret itself, for the code that derives signing keys.
 func (k SecretKey) Reveal() string { return k.s }

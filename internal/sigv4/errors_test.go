@@ -32,7 +32,7 @@ type req struct {
 }
 
 // build returns the signed request, as a server would receive it.
-func (q req) build(t *testing.T) *http.Request {
+func (q req) build(t testing.TB) *http.Request {
 	t.Helper()
 	if q.method == "" {
 		q.method = http.MethodPost
@@ -171,6 +171,8 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"IncompleteSignature", 400, "'Credential AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/iam/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 Credential AKIA", nil}},
 		{name: "query/credential parts", req: req{after: setAuth("/us-east-1/iam/", "/us-east-1/")},
 			want: wireError{"IncompleteSignature", 400, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/aws4_request'", nil}},
+		{name: "query/credential too many parts", req: req{after: setAuth("/iam/", "/iam/extra/")},
+			want: wireError{"IncompleteSignature", 400, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/iam/extra/aws4_request'", nil}},
 		{name: "query/credential terminator", req: req{after: setAuth("aws4_request", "aws5_request")},
 			want: wireError{"IncompleteSignature", 400, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.", nil}},
 		{name: "query/credential date", req: req{after: setAuth("/20261124/", "/20261123/")},

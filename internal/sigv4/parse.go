@@ -199,8 +199,8 @@ func parsePresigned(q url.Values, p Protocol) (authParams, *apierr.Error) {
 // that its date is the signing date.
 func (a *authParams) setCredential(cred string, p Protocol) *apierr.Error {
 	const s3Malformed = "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"."
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	parts, ok := splitCredential(cred)
+	if !ok {
 		return p.errIncomplete(a.presigned,
 			"Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+cred+"'",
 			s3Malformed)
@@ -212,7 +212,7 @@ func (a *authParams) setCredential(cred string, p Protocol) *apierr.Error {
 	}
 	a.accessKeyID, a.date, a.region, a.service = parts[0], parts[1], parts[2], parts[3]
 	a.scope = cred[len(parts[0])+1:]
-	if want := a.signedAt.Format(shortDateFormat); a.date != want {
+	if want := a.amzDate[:len(shortDateFormat)]; a.date != want {
 		if p == ProtocolS3 {
 			return p.errIncomplete(a.presigned, "", "Invalid credential date. Date is not the same as X-Amz-Date.")
 		}
@@ -220,4 +220,22 @@ func (a *authParams) setCredential(cred string, p Protocol) *apierr.Error {
 			a.date + "' != '" + want + "', from '" + a.amzDate + "'.")
 	}
 	return nil
+}
+
+// splitCredential splits "AKID/date/region/service/terminator" into its
+// five elements, reporting whether there were exactly five.
+func splitCredential(cred string) (parts [5]string, ok bool) {
+	rest := cred
+	for i := range 4 {
+		var found bool
+		parts[i], rest, found = strings.Cut(rest, "/")
+		if !found {
+			return parts, false
+		}
+	}
+	if strings.Contains(rest, "/") {
+		return parts, false
+	}
+	parts[4] = rest
+	return parts, true
 }

@@ -40,7 +40,7 @@ func newKeyCache(size int) *keyCache {
 func (c *keyCache) signingKey(accessKeyID string, secret SecretKey, date, region, service string) [sha256.Size]byte {
 	k := keyCacheKey{
 		accessKeyID: accessKeyID,
-		secret:      sha256.Sum256([]byte(secret.Reveal())),
+		secret:      secret.sum,
 		date:        date,
 		region:      region,
 		service:     service,
@@ -88,17 +88,26 @@ func hmacSHA256(key []byte, data string) [sha256.Size]byte {
 	return out
 }
 
-// signHex returns the hex HMAC-SHA256 of stringToSign under key.
-func signHex(key [sha256.Size]byte, stringToSign []byte) string {
+// sign returns the HMAC-SHA256 of stringToSign under key.
+func sign(key [sha256.Size]byte, stringToSign []byte) [sha256.Size]byte {
 	h := hmac.New(sha256.New, key[:])
 	h.Write(stringToSign)
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	h.Sum(sum[:0])
+	return sum
 }
 
-// signatureEqual compares two hex signatures in constant time.
-func signatureEqual(computed, provided string) bool {
-	return hmac.Equal([]byte(computed), []byte(provided))
+// signatureEqual reports, in constant time, whether provided is the
+// lower-case hex encoding of computed.
+func signatureEqual(computed [sha256.Size]byte, provided string) bool {
+	var want [2 * sha256.Size]byte
+	hex.Encode(want[:], computed[:])
+	if len(provided) != len(want) {
+		return false
+	}
+	var got [2 * sha256.Size]byte
+	copy(got[:], provided)
+	return hmac.Equal(want[:], got[:])
 }
 
 // appendStringToSign appends the string to sign for a canonical request or a
@@ -120,4 +129,10 @@ func appendStringToSign(b []byte, alg, amzDate, scope string, parts ...string) [
 func hexSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// appendHexSHA256 appends the lower-case hex SHA-256 of b.
+func appendHexSHA256(dst, b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return hex.AppendEncode(dst, sum[:])
 }

@@ -178,12 +178,12 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 		}
 		res.PayloadHash, mode = hash, m
 	} else {
-		buf, e := readBounded(body, opt.MaxBodyBytes, p)
+		buf, e := readBounded(body, r.ContentLength, opt.MaxBodyBytes, p)
 		if e != nil {
 			return nil, e
 		}
 		res.PayloadHash = hexSHA256(buf)
-		body = io.NopCloser(bytes.NewReader(buf))
+		body = newBufferedBody(buf)
 	}
 
 	key := v.keys.signingKey(a.accessKeyID, cred.Secret, a.date, a.region, a.service)
@@ -204,9 +204,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 	}
 	cr = append(cr, '\n')
 	cr = append(cr, res.PayloadHash...)
-	sts := appendStringToSign(make([]byte, 0, 160), algorithm, a.amzDate, a.scope, hexSHA256(cr))
-	sig := signHex(key, sts)
-	if !signatureEqual(sig, a.signature) {
+	sts := appendStringToSign(make([]byte, 0, 160), algorithm, a.amzDate, a.scope)
+	sts = appendHexSHA256(append(sts, '\n'), cr)
+	if !signatureEqual(sign(key, sts), a.signature) {
 		return nil, p.errSignature(a.accessKeyID, a.signature, string(cr), string(sts))
 	}
 
@@ -272,21 +272,46 @@ func (v *Verifier) checkTime(p Protocol, a authParams, now time.Time, res *Resul
 	return nil
 }
 
-// readBounded reads all of body, failing when it exceeds max bytes.
-func readBounded(body io.ReadCloser, max int64, p Protocol) ([]byte, *apierr.Error) {
-	if max <= 0 {
-		max = DefaultMaxBodyBytes
+// readBounded reads all of body, failing when it exceeds max bytes. A
+// declared length sizes the buffer.
+func readBounded(body io.ReadCloser, declared, limit int64, p Protocol) ([]byte, *apierr.Error) {
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
 	}
 	defer body.Close()
-	buf, err := io.ReadAll(io.LimitReader(body, max+1))
-	if err != nil {
-		return nil, apierr.From(err)
-	}
-	if int64(len(buf)) > max {
+	if declared > limit {
 		return nil, p.errBodyTooLarge()
 	}
-	return buf, nil
+	buf := make([]byte, 0, max(declared, 0)+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, p.errBodyTooLarge()
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, apierr.From(err)
+		}
+	}
 }
+
+// bufferedBody replays a body that was read to be hashed.
+type bufferedBody struct{ bytes.Reader }
+
+func newBufferedBody(b []byte) *bufferedBody {
+	bb := &bufferedBody{}
+	bb.Reset(b)
+	return bb
+}
+
+// Close does nothing: the original body was closed when it was read.
+func (*bufferedBody) Close() error { return nil }
 
 // payloadMode is how an S3 payload is protected.
 type payloadMode int
