@@ -56,8 +56,11 @@ func (s *Server) decide(ctx context.Context, x *exchange, c *op.Call, ch op.Chec
 		ResourceAccount: string(ch.ResourceOwner),
 	}
 	if ch.ResourcePolicy != "" {
+		// A role's trust policy is the resource-based policy of every
+		// sts: action on the role (AssumeRole, TagSession,
+		// SetSourceIdentity); it needs no Resource element.
 		kind := policy.KindResource
-		if strings.EqualFold(ch.Action, "sts:AssumeRole") {
+		if len(ch.Action) > 4 && strings.EqualFold(ch.Action[:4], "sts:") {
 			kind = policy.KindTrust
 		}
 		rp, err := s.policies.get(ch.ResourcePolicy, kind, ch.Resource)
