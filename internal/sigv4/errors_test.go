@@ -173,6 +173,8 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"IncompleteSignature", 400, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/aws4_request'", nil}},
 		{name: "query/credential too many parts", req: req{after: setAuth("/iam/", "/iam/extra/")},
 			want: wireError{"IncompleteSignature", 400, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/iam/extra/aws4_request'", nil}},
+		{name: "query/host not signed", req: req{after: setAuth("SignedHeaders=host;", "SignedHeaders=")},
+			want: wireError{"IncompleteSignature", 400, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", nil}},
 		{name: "query/credential terminator", req: req{after: setAuth("aws4_request", "aws5_request")},
 			want: wireError{"IncompleteSignature", 400, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.", nil}},
 		{name: "query/credential date", req: req{after: setAuth("/20261124/", "/20261123/")},
@@ -258,6 +260,17 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.", nil}},
 		{name: "s3/missing equal sign", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: setAuth("Credential=", "Credential")},
 			want: wireError{"AuthorizationHeaderMalformed", 400, "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.", nil}},
+		{name: "s3/host not signed", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: setAuth("SignedHeaders=host;", "SignedHeaders=")},
+			keep: []string{"HeadersNotSigned"},
+			want: wireError{"AccessDenied", 403, "There were headers present in the request which were not signed", map[string]string{"HeadersNotSigned": "host"}}},
+		{name: "s3/x-amz header not signed", proto: sigv4.ProtocolS3, req: req{method: "PUT", service: "s3", url: "http://s3.local/b/k", after: func(r *http.Request) {
+			r.Header.Set("X-Amz-Acl", "public-read")
+			r.Header.Set("X-Amz-Meta-A", "1")
+		}}, keep: []string{"HeadersNotSigned"},
+			want: wireError{"AccessDenied", 403, "There were headers present in the request which were not signed", map[string]string{"HeadersNotSigned": "x-amz-acl, x-amz-meta-a"}}},
+		{name: "s3/presigned x-amz header not signed", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true, expires: "60",
+			after: func(r *http.Request) { r.Header.Set("X-Amz-Acl", "public-read") }}, keep: []string{"HeadersNotSigned"},
+			want: wireError{"AccessDenied", 403, "There were headers present in the request which were not signed", map[string]string{"HeadersNotSigned": "x-amz-acl"}}},
 		{name: "s3/credential malformed", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: setAuth("/s3/", "/")},
 			want: wireError{"AuthorizationHeaderMalformed", 400, `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`, nil}},
 		{name: "s3/credential date", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: setAuth("/20261124/", "/20261123/")},
@@ -340,6 +353,22 @@ func TestVerifyNoLookup(t *testing.T) {
 	}
 }
 
+// TestVerifyEmptySecret checks that a credential without a secret fails
+// closed instead of accepting signatures made with an empty key.
+func TestVerifyEmptySecret(t *testing.T) {
+	t.Parallel()
+	v := sigv4.New(sigv4.Config{
+		Lookup: sigv4.CredentialLookupFunc(func(context.Context, string) (sigv4.Credential, error) {
+			return sigv4.Credential{AccessKeyID: testAKID}, nil
+		}),
+		Now: func() time.Time { return testNow },
+	})
+	_, err := v.Verify(context.Background(), req{secret: "-"}.build(t), sigv4.Options{})
+	if got := toWire(t, err); got.Code != "InternalFailure" || got.Status != 500 {
+		t.Errorf("Verify with an empty secret = %+v, want InternalFailure 500", got)
+	}
+}
+
 func TestIsSigned(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -353,6 +382,8 @@ func TestIsSigned(t *testing.T) {
 		{"signature only", req{noSign: true, after: setQuery("X-Amz-Signature", "x")}, true},
 		{"credential only", req{noSign: true, after: setQuery("X-Amz-Credential", "x")}, true},
 		{"unrelated query", req{noSign: true, after: setQuery("X-Amz-Expires", "1")}, false},
+		{"encoded name", req{noSign: true, after: func(r *http.Request) { r.URL.RawQuery = "X%2DAmz-Signature=x" }}, true},
+		{"plain query", req{noSign: true, after: setQuery("Action", "ListUsers")}, false},
 	}
 	for _, tt := range tests {
 		if got := sigv4.IsSigned(tt.req.build(t)); got != tt.want {

@@ -3,6 +3,7 @@ package sigv4
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,22 +37,25 @@ type authParams struct {
 // X-Amz-Signature query parameter. A request that is not signed is anonymous;
 // [Verifier.Verify] fails it with an error wrapping [ErrNotSigned].
 func IsSigned(r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" {
-		return true
+	_, ok := queryAuth(r.URL.RawQuery)
+	return ok || r.Header.Get("Authorization") != ""
+}
+
+// queryAuth parses a raw query that may carry presigned-URL parameters and
+// reports whether it does. Queries that cannot name an X-Amz- parameter,
+// literally or percent-encoded, are not parsed.
+func queryAuth(rawQuery string) (url.Values, bool) {
+	if !strings.Contains(rawQuery, "X-Amz-") && !strings.Contains(rawQuery, "%") {
+		return nil, false
 	}
-	q := r.URL.RawQuery
-	return strings.Contains(q, "X-Amz-Algorithm=") || strings.Contains(q, "X-Amz-Credential=") ||
-		strings.Contains(q, "X-Amz-Signature=")
+	q, _ := url.ParseQuery(rawQuery)
+	return q, q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature")
 }
 
 // parseRequest extracts the signature parameters of r.
 func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
 	authz := r.Header.Get("Authorization")
-	var query url.Values
-	if strings.Contains(r.URL.RawQuery, "X-Amz-") {
-		query = r.URL.Query()
-	}
-	hasQueryAuth := query.Has("X-Amz-Algorithm") || query.Has("X-Amz-Credential") || query.Has("X-Amz-Signature")
+	query, hasQueryAuth := queryAuth(r.URL.RawQuery)
 	switch {
 	case authz != "" && hasQueryAuth:
 		const msg = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
@@ -63,7 +67,7 @@ func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
 	case authz != "":
 		return parseAuthorization(authz, r, p)
 	case hasQueryAuth:
-		return parsePresigned(query, p)
+		return parsePresigned(r, query, p)
 	default:
 		return authParams{}, p.errNotSigned()
 	}
@@ -149,11 +153,47 @@ func parseAuthorization(authz string, r *http.Request, p Protocol) (authParams, 
 		return a, e
 	}
 	a.signedHeaders = strings.Split(signedHeaders, ";")
-	return a, nil
+	return a, checkSignedHeaders(r, a, p)
+}
+
+// checkSignedHeaders enforces that the host header is signed and, for S3,
+// that every x-amz-* header present is signed.
+func checkSignedHeaders(r *http.Request, a authParams, p Protocol) *apierr.Error {
+	hostSigned := false
+	for _, h := range a.signedHeaders {
+		if h == "host" || h == ":authority" {
+			hostSigned = true
+		}
+	}
+	if p != ProtocolS3 {
+		if !hostSigned {
+			return p.errIncomplete(a.presigned, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", "")
+		}
+		return nil
+	}
+	var unsigned []string
+	if !hostSigned {
+		unsigned = append(unsigned, "host")
+	}
+	for name := range r.Header {
+		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
+			continue
+		}
+		lower := strings.ToLower(name)
+		if !slices.Contains(a.signedHeaders, lower) {
+			unsigned = append(unsigned, lower)
+		}
+	}
+	if len(unsigned) == 0 {
+		return nil
+	}
+	slices.Sort(unsigned)
+	return wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "There were headers present in the request which were not signed").
+		With("HeadersNotSigned", strings.Join(unsigned, ", ")), ErrMalformed)
 }
 
 // parsePresigned parses the X-Amz-* query parameters of a presigned URL.
-func parsePresigned(q url.Values, p Protocol) (authParams, *apierr.Error) {
+func parsePresigned(r *http.Request, q url.Values, p Protocol) (authParams, *apierr.Error) {
 	a := authParams{presigned: true, expires: -1}
 	const nonS3Missing = "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date' and 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"} {
@@ -192,7 +232,7 @@ func parsePresigned(q url.Values, p Protocol) (authParams, *apierr.Error) {
 		return a, e
 	}
 	a.signedHeaders = strings.Split(q.Get("X-Amz-SignedHeaders"), ";")
-	return a, nil
+	return a, checkSignedHeaders(r, a, p)
 }
 
 // setCredential parses "AKID/YYYYMMDD/region/service/aws4_request" and checks

@@ -146,6 +146,10 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 		}
 		return nil, apierr.Internal(err)
 	}
+	if cred.Secret.IsZero() {
+		// Fail closed: an empty secret would let anyone sign.
+		return nil, apierr.Internal(errors.New("sigv4: credential " + a.accessKeyID + " has no secret"))
+	}
 	if e := checkToken(p, a, cred); e != nil {
 		return nil, e
 	}
