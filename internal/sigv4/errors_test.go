@@ -131,8 +131,12 @@ const authPrefix = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261124/us
 // https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html,
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html,
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
-// and the responses quoted in SDK issues (aws/aws-cli#6676 for "Signature
-// expired", aws/aws-sdk-java-v2#1649 for ExpiredToken's 403).
+// and the responses quoted in SDK issues: aws/aws-cli#6676 ("Signature
+// expired"), aws/aws-sdk-java-v2#1649 (ExpiredToken is 403), aws/aws-sdk-php#2469
+// ("'Host' or ':authority' must be a 'SignedHeader'"), aws/aws-sdk-js#254
+// (InvalidSignatureException 400 for JSON services), boto/boto3#756 (the
+// canonical string in SignatureDoesNotMatch), aws/aws-sdk-php#612
+// (RequestTimeTooSkewed's fields), aws/aws-sdk-js#3493 ("Request has expired").
 func TestVerifyErrors(t *testing.T) {
 	t.Parallel()
 	longAgo := testNow.Add(-20 * time.Minute)

@@ -157,7 +157,8 @@ func parseAuthorization(authz string, r *http.Request, p Protocol) (authParams, 
 }
 
 // checkSignedHeaders enforces that the host header is signed and, for S3,
-// that every x-amz-* header present is signed.
+// that every x-amz-* header present is signed. S3 tolerates an unsigned
+// x-amz-content-sha256, whose value is part of the canonical request anyway.
 func checkSignedHeaders(r *http.Request, a authParams, p Protocol) *apierr.Error {
 	hostSigned := false
 	for _, h := range a.signedHeaders {
@@ -180,7 +181,7 @@ func checkSignedHeaders(r *http.Request, a authParams, p Protocol) *apierr.Error
 			continue
 		}
 		lower := strings.ToLower(name)
-		if !slices.Contains(a.signedHeaders, lower) {
+		if lower != "x-amz-content-sha256" && !slices.Contains(a.signedHeaders, lower) {
 			unsigned = append(unsigned, lower)
 		}
 	}

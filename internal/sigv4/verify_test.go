@@ -67,3 +67,15 @@ func TestVerifyBodyReplay(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsignedContentSHA256Tolerated checks that S3's HeadersNotSigned rule
+// spares x-amz-content-sha256, as S3 does.
+func TestUnsignedContentSHA256Tolerated(t *testing.T) {
+	t.Parallel()
+	r := req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true, expires: "60", after: func(r *http.Request) {
+		r.Header.Set("X-Amz-Content-Sha256", sigv4.UnsignedPayload)
+	}}.build(t)
+	if _, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{Protocol: sigv4.ProtocolS3}); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+}
