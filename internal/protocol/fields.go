@@ -79,7 +79,7 @@ func TimeType() reflect.Type { return timeType }
 
 // Fields returns the member fields of struct type t in declaration order,
 // promoting the fields of embedded structs. It returns an error for a
-// malformed tag, naming the field.
+// malformed tag or two fields naming the same member.
 func Fields(t reflect.Type) ([]Field, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -90,6 +90,13 @@ func Fields(t reflect.Type) ([]Field, error) {
 	out := make([]Field, 0, t.NumField())
 	if err := appendFields(&out, t, nil); err != nil {
 		return nil, err
+	}
+	for i := range out {
+		for j := range i {
+			if out[i].Name == out[j].Name {
+				return nil, fmt.Errorf("protocol: %s: fields %s and %s both map to member %q", t, out[j].GoName, out[i].GoName, out[i].Name)
+			}
+		}
 	}
 	return out, nil
 }

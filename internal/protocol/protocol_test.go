@@ -152,6 +152,10 @@ func TestFieldsErrors(t *testing.T) {
 		struct {
 			A []string `aws:",member="`
 		}{},
+		struct {
+			A string `aws:"B"`
+			B string
+		}{},
 		42,
 	}
 	for _, v := range tests {
