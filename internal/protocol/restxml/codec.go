@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"abacus/internal/apierr"
 	"abacus/internal/protocol"
@@ -76,63 +75,36 @@ func DecodeRequest(r *http.Request, body []byte, labels map[string]string, in an
 	if err != nil {
 		return apierr.Internal(err)
 	}
-	query := r.URL.Query()
+	if err := protocol.BindRequest(r, labels, in); err != nil {
+		var be *protocol.BindError
+		if errors.As(err, &be) {
+			return invalidArgument(be.Name, be.Value)
+		}
+		return apierr.Internal(err)
+	}
 	for i := range fields {
 		f := &fields[i]
+		if f.Location != protocol.InPayload {
+			continue
+		}
 		fv, _ := protocol.FieldValue(rv.Elem(), f.Index, true)
-		switch f.Location {
-		case protocol.InURI:
-			if s, ok := labels[f.LocationName]; ok {
-				if err := setString(fv, s, f); err != nil {
-					return invalidArgument(f.Name, s)
-				}
+		if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8 {
+			if body != nil {
+				fv.SetBytes(body)
 			}
-		case protocol.InHeader:
-			if vals, ok := r.Header[http.CanonicalHeaderKey(f.LocationName)]; ok {
-				if err := setString(fv, strings.Join(vals, ","), f); err != nil {
-					return invalidArgument(f.LocationName, vals[0])
-				}
-			}
-		case protocol.InQueryString:
-			if vals, ok := query[f.LocationName]; ok {
-				if err := setStrings(fv, vals, f); err != nil {
-					return invalidArgument(f.LocationName, vals[0])
-				}
-			}
-		case protocol.InHeaders:
-			if fv.Kind() != reflect.Map || fv.Type().Key().Kind() != reflect.String || fv.Type().Elem().Kind() != reflect.String {
-				return apierr.Internal(fmt.Errorf("restxml: headers= field %s must be map[string]string", f.GoName))
-			}
-			prefix := strings.ToLower(f.LocationName)
-			m := reflect.MakeMap(fv.Type())
-			for k, vals := range r.Header {
-				if lk := strings.ToLower(k); strings.HasPrefix(lk, prefix) {
-					m.SetMapIndex(reflect.ValueOf(lk[len(prefix):]).Convert(fv.Type().Key()),
-						reflect.ValueOf(strings.Join(vals, ",")).Convert(fv.Type().Elem()))
-				}
-			}
-			if m.Len() > 0 {
-				fv.Set(m)
-			}
-		case protocol.InPayload:
-			if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Uint8 {
-				if body != nil {
-					fv.SetBytes(body)
-				}
-				continue
-			}
-			if len(body) == 0 {
-				continue
-			}
-			target := fv
-			if target.Kind() != reflect.Pointer {
-				target = target.Addr()
-			} else {
-				target.Set(reflect.New(target.Type().Elem()))
-			}
-			if err := Unmarshal(body, target.Interface()); err != nil {
-				return err
-			}
+			continue
+		}
+		if len(body) == 0 {
+			continue
+		}
+		target := fv
+		if target.Kind() != reflect.Pointer {
+			target = target.Addr()
+		} else {
+			target.Set(reflect.New(target.Type().Elem()))
+		}
+		if err := Unmarshal(body, target.Interface()); err != nil {
+			return err
 		}
 	}
 	for i := range fields {
@@ -155,67 +127,6 @@ func DecodeRequest(r *http.Request, body []byte, labels map[string]string, in an
 func invalidArgument(name, value string) *apierr.Error {
 	return apierr.New(http.StatusBadRequest, "InvalidArgument", "Invalid argument.").
 		With("ArgumentName", name).With("ArgumentValue", value)
-}
-
-func setStrings(v reflect.Value, vals []string, f *protocol.Field) error {
-	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8 {
-		out := reflect.MakeSlice(v.Type(), 0, len(vals))
-		for _, s := range vals {
-			ev := reflect.New(v.Type().Elem()).Elem()
-			if err := setString(ev, s, f); err != nil {
-				return err
-			}
-			out = reflect.Append(out, ev)
-		}
-		v.Set(out)
-		return nil
-	}
-	return setString(v, vals[0], f)
-}
-
-// setString parses a header, query or label value into v.
-func setString(v reflect.Value, s string, f *protocol.Field) error {
-	if v.Kind() == reflect.Pointer {
-		nv := reflect.New(v.Type().Elem())
-		if err := setString(nv.Elem(), s, f); err != nil {
-			return err
-		}
-		v.Set(nv)
-		return nil
-	}
-	if v.Type() == protocol.TimeType() {
-		t, err := protocol.ParseTimestamp(s)
-		if err != nil {
-			return err
-		}
-		v.Set(reflect.ValueOf(t))
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(s)
-	case reflect.Bool:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return err
-		}
-		v.SetBool(b)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v.OverflowInt(n) {
-			return errors.New("not an integer")
-		}
-		v.SetInt(n)
-	case reflect.Float32, reflect.Float64:
-		n, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return err
-		}
-		v.SetFloat(n)
-	default:
-		return fmt.Errorf("unsupported type %s for %s", v.Type(), f.GoName)
-	}
-	return nil
 }
 
 // WriteResponse writes out, an operation's output struct, as S3 does: header=
@@ -243,7 +154,13 @@ func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out an
 	if err != nil {
 		return writeInternal(w, requestID, hostID, err)
 	}
-	status := http.StatusOK
+	status, err := protocol.BindResponse(h, out)
+	if err != nil {
+		return writeInternal(w, requestID, hostID, err)
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
 	var body []byte
 	var stream io.Reader
 	hasPayload, hasBody := false, false
@@ -256,23 +173,6 @@ func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out an
 		switch f.Location {
 		case protocol.InBody:
 			hasBody = true
-		case protocol.InStatusCode:
-			if n := fv.Int(); n != 0 {
-				status = int(n)
-			}
-		case protocol.InHeader:
-			if f.IsUnset(fv) {
-				continue
-			}
-			h.Set(f.LocationName, headerValue(fv, f))
-		case protocol.InHeaders:
-			if fv.Kind() != reflect.Map {
-				continue
-			}
-			iter := fv.MapRange()
-			for iter.Next() {
-				h.Set(f.LocationName+iter.Key().String(), iter.Value().String())
-			}
 		case protocol.InPayload:
 			hasPayload = true
 			if f.IsUnset(fv) {
@@ -317,31 +217,4 @@ func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out an
 func writeInternal(w http.ResponseWriter, requestID, hostID string, err error) error {
 	WriteError(w, http.MethodGet, requestID, hostID, apierr.Internal(err))
 	return err
-}
-
-func headerValue(v reflect.Value, f *protocol.Field) string {
-	for v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	if v.Type() == protocol.TimeType() {
-		t := protocol.TimeOf(v)
-		switch f.Timestamp {
-		case protocol.TimestampISO8601:
-			return protocol.FormatISO8601(t)
-		case protocol.TimestampUnix:
-			return protocol.FormatEpoch(t)
-		}
-		return protocol.FormatRFC1123(t)
-	}
-	switch v.Kind() {
-	case reflect.String:
-		return v.String()
-	case reflect.Bool:
-		return strconv.FormatBool(v.Bool())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.FormatInt(v.Int(), 10)
-	case reflect.Float32, reflect.Float64:
-		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
-	}
-	return fmt.Sprint(v.Interface())
 }
