@@ -53,7 +53,7 @@ type chunkedBody struct {
 	closer    io.Closer
 	p         chunkedParams
 	prevSig   string
-	data      []byte // verified data of the current signed chunk
+	data      []byte // the current signed chunk; handed out once verified
 	off       int
 	remaining int64 // unread bytes of the current unsigned chunk
 	total     int64 // decoded bytes announced so far
@@ -145,12 +145,8 @@ func (c *chunkedBody) nextChunk() error {
 	if int64(size) > c.p.maxChunk {
 		return errS3BadChunkEncoding("chunk larger than " + strconv.FormatInt(c.p.maxChunk, 10) + " bytes")
 	}
-	if cap(c.data) < int(size) {
-		c.data = make([]byte, size)
-	}
-	c.data, c.off = c.data[:size], 0
-	if _, err := io.ReadFull(c.src, c.data); err != nil {
-		return errS3IncompleteBody()
+	if err := c.readData(int(size)); err != nil {
+		return err
 	}
 	if size > 0 {
 		if err := c.readCRLF(); err != nil {
@@ -162,6 +158,24 @@ func (c *chunkedBody) nextChunk() error {
 	}
 	if size == 0 {
 		return c.finish()
+	}
+	return nil
+}
+
+// readData reads size bytes of chunk data into c.data. The buffer grows as
+// data arrives, not at once to the size the client claims, and is reused
+// from chunk to chunk.
+func (c *chunkedBody) readData(size int) error {
+	c.data, c.off = c.data[:0], 0
+	for len(c.data) < size {
+		if len(c.data) == cap(c.data) {
+			c.data = slices.Grow(c.data, min(size-len(c.data), max(cap(c.data), 64<<10)))
+		}
+		n, err := c.src.Read(c.data[len(c.data):min(cap(c.data), size)])
+		c.data = c.data[:len(c.data)+n]
+		if err != nil && len(c.data) < size {
+			return errS3IncompleteBody()
+		}
 	}
 	return nil
 }

@@ -28,9 +28,17 @@ const (
 
 // Payload hash values of x-amz-content-sha256 that are not a hex SHA-256.
 const (
-	UnsignedPayload                 = "UNSIGNED-PAYLOAD"
-	StreamingSignedPayload          = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-	StreamingSignedPayloadTrailer   = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+	// UnsignedPayload leaves the body out of the signature.
+	UnsignedPayload = "UNSIGNED-PAYLOAD"
+	// StreamingSignedPayload sends the body aws-chunked with a signature
+	// per chunk.
+	StreamingSignedPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+	// StreamingSignedPayloadTrailer is StreamingSignedPayload followed by
+	// signed trailing headers (a flexible checksum).
+	StreamingSignedPayloadTrailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+	// StreamingUnsignedPayloadTrailer sends the body aws-chunked without
+	// chunk signatures, followed by unsigned trailing headers; current SDKs
+	// use it over TLS with flexible checksums.
 	StreamingUnsignedPayloadTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 )
 
