@@ -71,10 +71,19 @@ func NewSet(policies ...*Policy) *Set {
 	for k, l := range svc {
 		s.bySvc[k] = merge(l, s.always)
 	}
+	// For an action named literally somewhere, precompute exactly the
+	// statements whose Action/NotAction covers it, so that evaluation
+	// need not match actions at all.
 	s.byAction = make(map[string][]int32, len(exact))
-	for k, l := range exact {
+	for k := range exact {
 		prefix, _, _ := strings.Cut(k, ":")
-		s.byAction[k] = merge(merge(l, svc[prefix]), s.always)
+		var l []int32
+		for _, ri := range merge(merge(exact[k], svc[prefix]), s.always) {
+			if s.refs[ri].st.matchAction(k) {
+				l = append(l, ri)
+			}
+		}
+		s.byAction[k] = slices.Clip(l)
 	}
 	return s
 }
@@ -106,8 +115,9 @@ func (s *Set) Policies() []*Policy {
 // Len returns the number of policies in s.
 func (s *Set) Len() int { return len(s.Policies()) }
 
-// candidates returns the statements that may name action, in order.
-func (s *Set) candidates(action string) []int32 {
+// candidates returns the statements that may name action, in order;
+// exact reports that every one of them is known to cover the action.
+func (s *Set) candidates(action string) (list []int32, exact bool) {
 	var buf [128]byte
 	if len(action) <= len(buf) {
 		b := buf[:len(action)]
@@ -119,21 +129,21 @@ func (s *Set) candidates(action string) []int32 {
 			}
 		}
 		if l, ok := s.byAction[string(b)]; ok {
-			return l
+			return l, true
 		}
 		if colon > 0 {
 			if l, ok := s.bySvc[string(b[:colon])]; ok {
-				return l
+				return l, false
 			}
 		}
-		return s.always
+		return s.always, false
 	}
 	// Very long action names: walk everything.
 	all := make([]int32, len(s.refs))
 	for i := range all {
 		all[i] = int32(i)
 	}
-	return all
+	return all, false
 }
 
 // Evaluate decides r against every policy in s: [ExplicitDeny] if a Deny
@@ -147,8 +157,12 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 		return ImplicitDeny, matched
 	}
 	allow, deny := false, false
-	for _, ri := range s.candidates(r.Action) {
+	list, exact := s.candidates(r.Action)
+	for _, ri := range list {
 		ref := &s.refs[ri]
+		if !exact && !ref.st.matchAction(r.Action) {
+			continue
+		}
 		ok, named := ref.st.applies(r)
 		if !ok {
 			continue
@@ -208,8 +222,10 @@ func (st *cstmt) matchPrincipal(r *Request) (ok, named bool) {
 	return m, named
 }
 
+// applies reports whether the statement applies to r, its action being
+// already known to match.
 func (st *cstmt) applies(r *Request) (ok, named bool) {
-	if !st.matchAction(r.Action) || !st.matchResource(r) {
+	if !st.matchResource(r) {
 		return false, false
 	}
 	ok, named = st.matchPrincipal(r)

@@ -3,8 +3,6 @@ package policy
 import (
 	"strings"
 	"unicode/utf8"
-
-	"abacus/internal/arn"
 )
 
 // seg is one piece of a compiled pattern: literal text from the policy
@@ -195,17 +193,26 @@ func (p *pattern) match(s string, r *Request) bool {
 		}
 		return strings.HasPrefix(s, p.lit)
 	case pGlob:
-		if p.fold {
-			return arn.WildcardFold(p.lit, s)
-		}
-		return arn.Wildcard(p.lit, s)
+		texts, wild := [1]string{p.lit}, [1]bool{true}
+		g := glob{texts: texts[:], wild: wild[:], fold: p.fold}
+		return g.match(s)
+	}
+	// Resolve every variable once, into a stack buffer.
+	var tbuf [16]string
+	var wbuf [16]bool
+	texts, wild := tbuf[:0], wbuf[:0]
+	if len(p.segs) > len(tbuf) {
+		texts, wild = make([]string, 0, len(p.segs)), make([]bool, 0, len(p.segs))
 	}
 	for i := range p.segs {
-		if _, ok := p.segs[i].resolve(r); !ok {
+		t, ok := p.segs[i].resolve(r)
+		if !ok {
 			return false
 		}
+		texts, wild = append(texts, t), append(wild, p.segs[i].wild)
 	}
-	return segGlob(p.segs, s, r, p.fold)
+	g := glob{texts: texts, wild: wild, fold: p.fold}
+	return g.match(s)
 }
 
 // equal reports whether s equals the pattern's text with variables
@@ -235,62 +242,6 @@ func (p *pattern) equal(s string, r *Request, fold bool) bool {
 		s = s[len(t):]
 	}
 	return s == ""
-}
-
-// segGlob is the wildcard matcher of arn.Wildcard run over segments:
-// wildcards count only in segments marked wild.
-func segGlob(segs []seg, s string, r *Request, fold bool) bool {
-	type cur struct{ si, off int }
-	// norm advances c past exhausted segments.
-	norm := func(c cur) (cur, string, bool) {
-		for c.si < len(segs) {
-			t, _ := segs[c.si].resolve(r)
-			if c.off < len(t) {
-				return c, t, segs[c.si].wild
-			}
-			c = cur{c.si + 1, 0}
-		}
-		return c, "", false
-	}
-	pc := cur{}
-	i := 0
-	star, starI := cur{-1, 0}, 0
-	for i < len(s) {
-		c, t, w := norm(pc)
-		pc = c
-		if pc.si < len(segs) {
-			ch := t[pc.off]
-			switch {
-			case w && ch == '*':
-				pc.off++
-				star, starI = pc, i
-				continue
-			case w && ch == '?':
-				pc.off++
-				i += runeLen(s, i)
-				continue
-			case ch == s[i] || (fold && lowerASCII(ch) == lowerASCII(s[i])):
-				pc.off++
-				i++
-				continue
-			}
-		}
-		if star.si < 0 {
-			return false
-		}
-		starI += runeLen(s, starI)
-		pc, i = star, starI
-	}
-	for {
-		c, t, w := norm(pc)
-		if c.si >= len(segs) {
-			return true
-		}
-		if !w || t[c.off] != '*' {
-			return false
-		}
-		pc = cur{c.si, c.off + 1}
-	}
 }
 
 func runeLen(s string, i int) int {
