@@ -29,7 +29,8 @@ type authParams struct {
 	amzDate       string // the signing time as sent, in ISO 8601 basic format
 	signedAt      time.Time
 	token         string
-	expires       int64 // seconds; presigned only, -1 when absent
+	expires       int64      // seconds; presigned only, -1 when absent
+	query         url.Values // the parsed query of a presigned request
 }
 
 // IsSigned reports whether r carries any SigV4 authentication: an
@@ -195,7 +196,7 @@ func checkSignedHeaders(r *http.Request, a authParams, p Protocol) *apierr.Error
 
 // parsePresigned parses the X-Amz-* query parameters of a presigned URL.
 func parsePresigned(r *http.Request, q url.Values, p Protocol) (authParams, *apierr.Error) {
-	a := authParams{presigned: true, expires: -1}
+	a := authParams{presigned: true, expires: -1, query: q}
 	const nonS3Missing = "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date' and 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"} {
 		if q.Get(k) == "" {

@@ -341,7 +341,7 @@ const (
 func s3PayloadHash(r *http.Request, a authParams) (string, payloadMode, *apierr.Error) {
 	h := r.Header.Get("X-Amz-Content-Sha256")
 	if h == "" && a.presigned {
-		h = r.URL.Query().Get("X-Amz-Content-Sha256")
+		h = a.query.Get("X-Amz-Content-Sha256")
 		if h == "" {
 			return UnsignedPayload, modeUnsigned, nil
 		}
