@@ -179,7 +179,13 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	broker := audit.NewBroker(st, audit.BrokerOptions{Logger: log})
 
 	reg := &op.Registry{}
-	iam.Register(reg, iam.New(st, iam.Options{Logger: log}))
+	iamSvc := iam.New(st, iam.Options{Logger: log})
+	if err := iamSvc.SeedManagedPolicies(ctx); err != nil {
+		resolver.Close()
+		st.Close()
+		return nil, fmt.Errorf("seed AWS managed policies: %w", err)
+	}
+	iam.Register(reg, iamSvc)
 	stsSvc := sts.New(sts.Options{
 		Store:          st,
 		Logger:         log,
