@@ -6,9 +6,11 @@
 //	awsjson     JSON 1.0/1.1 (SageMaker, Secrets Manager, EMR, FSx, CloudTrail)
 //	awsquery    Query: form-encoded input, XML output (IAM, STS)
 //	restxml     REST-XML (S3): addressing, bindings, XML bodies, S3 errors
-//	route       service and operation of an *http.Request
+//	restjson    REST-JSON (EFS): bindings, JSON bodies, status codes
+//	route       service and operation of an *http.Request; WriteError in its shape
 //	xmlcodec    the XML encoder and decoder awsquery and restxml share
 //	shapecheck  test helper: do Go types agree with botocore's model?
+//	botocoretest test helper: botocore's serializers and parsers from Go tests
 //
 // The service metadata (protocol, target prefix, signing name, XML namespace,
 // API version, operations and their HTTP bindings) is generated from
@@ -16,7 +18,7 @@
 // and committed in services_gen.go, so building never needs Python.
 //
 // A server handles one request in this order (errors are *apierr.Error and
-// are written with the identified service's protocol):
+// are written by route.WriteError in the identified service's shape):
 //
 //	body, err := protocol.ReadBody(r, limit)          // 413 beyond limit
 //	rt, err := router.Identify(r, body)              // route.New(route.Options{})
@@ -30,6 +32,9 @@
 //	case protocol.RESTXML:
 //		err = restxml.DecodeRequest(r, body, rt.Labels, &in)
 //		restxml.WriteResponse(w, reqID, hostID, "ListBucketResult", &out)
+//	case protocol.RESTJSON:
+//		err = restjson.DecodeRequest(r, body, rt.Labels, &in)
+//		restjson.WriteResponse(w, reqID, rt.Operation.ResponseCode, &out)
 //	}
 //
 // # The convention for operation types

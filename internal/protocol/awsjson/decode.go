@@ -24,7 +24,9 @@ import (
 
 // Decode decodes the JSON request body into in, which must be a non-nil
 // pointer to a struct. An empty body is an empty object. Unknown members are
-// ignored, as AWS ignores them; JSON null is treated as absent. Malformed
+// ignored, as AWS ignores them; JSON null is treated as absent. Fields bound
+// outside the body (REST-JSON headers, labels, query parameters) are left
+// alone. Malformed
 // JSON and values of the wrong JSON type are a 400 SerializationException
 // whose message names the member; a missing member tagged required is a 400
 // ValidationException.
@@ -253,6 +255,10 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 		}
 		for i := range fields {
 			f := &fields[i]
+			if f.Location != protocol.InBody {
+				// Bound to a header, the URI or the query string (REST-JSON).
+				continue
+			}
 			e, ok := obj[f.Name]
 			if !ok || e == nil {
 				if f.Required {

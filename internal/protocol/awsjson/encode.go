@@ -17,7 +17,8 @@ import (
 
 // Marshal encodes out, a struct or pointer to one, as a JSON object following
 // the convention of package protocol: unset members are omitted, timestamps
-// are epoch seconds, blobs base64, map keys sorted. A nil out is "{}".
+// are epoch seconds, blobs base64, map keys sorted; fields bound outside the
+// body (REST-JSON headers, status code) are left out. A nil out is "{}".
 func Marshal(out any) ([]byte, error) {
 	buf := make([]byte, 0, 256)
 	v := reflect.ValueOf(out)
@@ -36,11 +37,15 @@ func Marshal(out any) ([]byte, error) {
 	return appendValue(buf, v, "")
 }
 
-// ContentType returns the Content-Type of the JSON protocol version ("1.0"
-// or "1.1"; anything else is treated as 1.1).
+// ContentType returns the Content-Type of the JSON protocol version: "1.0"
+// and "1.1" give application/x-amz-json-1.0 and -1.1, "" (REST-JSON)
+// application/json, anything else is treated as 1.1.
 func ContentType(version string) string {
-	if version == "1.0" {
+	switch version {
+	case "1.0":
 		return "application/x-amz-json-1.0"
+	case "":
+		return "application/json"
 	}
 	return "application/x-amz-json-1.1"
 }
@@ -197,6 +202,9 @@ func appendValue(b []byte, v reflect.Value, tsFormat string) ([]byte, error) {
 		first := true
 		for i := range fields {
 			f := &fields[i]
+			if f.Location != protocol.InBody {
+				continue
+			}
 			fv, ok := protocol.FieldValue(v, f.Index, false)
 			if !ok || f.IsUnset(fv) {
 				continue

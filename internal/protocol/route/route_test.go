@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"abacus/internal/apierr"
 	"abacus/internal/protocol/route"
 )
 
@@ -160,3 +161,36 @@ func TestScopeService(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteError(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	tests := []struct {
+		name, scope, target, method string
+		wantCT, wantBody            string
+	}{
+		{"query", "sts", "", "POST", "text/xml", "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"},
+		{"json 1.1", "secretsmanager", "secretsmanager.GetSecretValue", "POST", "application/x-amz-json-1.1", `{"__type":"InternalFailure"`},
+		{"rest-json", "elasticfilesystem", "", "GET", "application/json", `{"__type":"InternalFailure"`},
+		{"s3", "s3", "", "GET", "application/xml", "<Error><Code>InternalError</Code>"},
+		{"s3 head", "s3", "", "HEAD", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(tt.method, "/2015-02-01/file-systems", nil)
+			sign(r, tt.scope)
+			if tt.target != "" {
+				r.Header.Set("X-Amz-Target", tt.target)
+			}
+			got, _ := rt.Identify(r, nil)
+			rec := httptest.NewRecorder()
+			route.WriteError(rec, r, got.Service, "rid", apierrInternal())
+			if rec.Code != 500 || rec.Header().Get("Content-Type") != tt.wantCT || !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Errorf("WriteError: %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+			}
+		})
+	}
+}
+
+func apierrInternal() *apierr.Error { return apierr.Internal(nil) }
