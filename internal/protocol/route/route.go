@@ -131,7 +131,8 @@ func ScopeService(r *http.Request) string {
 }
 
 // Identify returns the service and operation r addresses. body is r's body,
-// already read (the Query protocol's Action may be in it). When the service
+// already read, when [Router.WantsBody] reports it is needed (the Query
+// protocol's Action may be in it), and may be nil otherwise. When the service
 // is known but the operation is not, the Route has a nil Operation and the
 // error is the protocol's: UnknownOperationException for JSON, InvalidAction
 // for Query, and S3's MethodNotAllowed for REST.
@@ -380,4 +381,18 @@ func (rt *Router) S3Operation(r *http.Request) (op, bucket, key string) {
 		op = route.Operation.Name
 	}
 	return op, route.Bucket, route.Key
+}
+
+// WantsBody reports whether [Router.Identify] needs r's body to identify
+// the operation: only Query requests do (their Action may be in the form
+// body). A server can therefore stream S3 object data and pass Identify a
+// nil body for requests for which WantsBody is false.
+func (rt *Router) WantsBody(r *http.Request) bool {
+	if s, ok := protocol.ServiceBySigningName(ScopeService(r)); ok {
+		return s.Protocol == protocol.Query
+	}
+	if r.Header.Get("X-Amz-Target") != "" {
+		return false
+	}
+	return isQueryRequest(r)
 }

@@ -194,3 +194,45 @@ func TestWriteError(t *testing.T) {
 }
 
 func apierrInternal() *apierr.Error { return apierr.Internal(nil) }
+
+func TestWantsBody(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	tests := []struct {
+		name, scope, target, ctype, url string
+		want                            bool
+	}{
+		{name: "iam", scope: "iam", want: true},
+		{name: "sts", scope: "sts", want: true},
+		{name: "s3 put object", scope: "s3", ctype: "application/x-www-form-urlencoded", want: false},
+		{name: "json", scope: "sagemaker", target: "SageMaker.ListDomains", want: false},
+		{name: "efs", scope: "elasticfilesystem", want: false},
+		{name: "unsigned form post", ctype: "application/x-www-form-urlencoded", want: true},
+		{name: "unsigned action in url", url: "/?Action=GetCallerIdentity", want: true},
+		{name: "unsigned json", target: "secretsmanager.ListSecrets", want: false},
+		{name: "unsigned get", want: false},
+	}
+	for _, tt := range tests {
+		u := tt.url
+		if u == "" {
+			u = "/b/k"
+		}
+		method := "POST"
+		if tt.name == "unsigned get" {
+			method = "GET"
+		}
+		r := httptest.NewRequest(method, u, nil)
+		if tt.scope != "" {
+			sign(r, tt.scope)
+		}
+		if tt.target != "" {
+			r.Header.Set("X-Amz-Target", tt.target)
+		}
+		if tt.ctype != "" {
+			r.Header.Set("Content-Type", tt.ctype)
+		}
+		if got := rt.WantsBody(r); got != tt.want {
+			t.Errorf("%s: WantsBody = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
