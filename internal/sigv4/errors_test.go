@@ -209,6 +209,8 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"InvalidClientTokenId", 403, "The security token included in the request is invalid.", nil}},
 		{name: "query/expired session", req: req{akid: staleAKID, secret: tempSecret, tok: staleToken},
 			want: wireError{"ExpiredToken", 403, "The security token included in the request is expired", nil}, is: sigv4.ErrExpiredToken},
+		{name: "query/signature v2", req: req{method: "GET", url: "http://iam.local/?Action=ListUsers&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&SignatureVersion=2&SignatureMethod=HmacSHA256&Signature=abc%3D", noSign: true},
+			want: wireError{"IncompleteSignature", 400, "Signature Version 2 is not supported. Please use AWS4-HMAC-SHA256.", nil}},
 		{name: "query/presigned expired", req: req{method: "GET", service: "sts", url: "http://sts.local/?Action=GetCallerIdentity&Version=2011-06-15",
 			presign: true, expires: "60", at: testNow.Add(-2 * time.Minute)},
 			want: wireError{"RequestExpired", 400, "Request has expired.", nil}, is: sigv4.ErrPresignExpired},
@@ -303,6 +305,8 @@ func TestVerifyErrors(t *testing.T) {
 		{name: "s3/signature v2", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: func(r *http.Request) {
 			r.Header.Set("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=")
 		}}, want: wireError{"InvalidRequest", 400, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil}},
+		{name: "s3/signature v2 presigned", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1795494646&Signature=manu1axdLfEUEWWqtHPOpBm6%2Bao%3D", noSign: true},
+			want: wireError{"InvalidRequest", 400, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", nil}},
 		{name: "s3/two mechanisms", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", after: setQuery("X-Amz-Credential", "x")},
 			want: wireError{"InvalidArgument", 400, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified", nil}},
 		{name: "s3/no content sha256", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", contentSHA: "-"},
@@ -388,6 +392,8 @@ func TestIsSigned(t *testing.T) {
 		{"unrelated query", req{noSign: true, after: setQuery("X-Amz-Expires", "1")}, false},
 		{"encoded name", req{noSign: true, after: func(r *http.Request) { r.URL.RawQuery = "X%2DAmz-Signature=x" }}, true},
 		{"plain query", req{noSign: true, after: setQuery("Action", "ListUsers")}, false},
+		{"signature v2", req{noSign: true, after: func(r *http.Request) { r.URL.RawQuery = "AWSAccessKeyId=AKIA&Expires=1&Signature=x" }}, true},
+		{"key id only", req{noSign: true, after: func(r *http.Request) { r.URL.RawQuery = "AWSAccessKeyId=AKIA" }}, false},
 	}
 	for _, tt := range tests {
 		if got := sigv4.IsSigned(tt.req.build(t)); got != tt.want {

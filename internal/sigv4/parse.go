@@ -37,9 +37,24 @@ type authParams struct {
 // Authorization header, or an X-Amz-Algorithm, X-Amz-Credential or
 // X-Amz-Signature query parameter. A request that is not signed is anonymous;
 // [Verifier.Verify] fails it with an error wrapping [ErrNotSigned].
+//
+// Signature Version 2 query strings (AWSAccessKeyId and Signature) count as
+// signed, so that Verify rejects them instead of treating them as anonymous.
 func IsSigned(r *http.Request) bool {
-	_, ok := queryAuth(r.URL.RawQuery)
-	return ok || r.Header.Get("Authorization") != ""
+	q, ok := queryAuth(r.URL.RawQuery)
+	return ok || isSigV2Query(r, q) || r.Header.Get("Authorization") != ""
+}
+
+// isSigV2Query reports whether r carries Signature Version 2 query
+// parameters. q is r's parsed query, or nil when it has not been parsed.
+func isSigV2Query(r *http.Request, q url.Values) bool {
+	if !strings.Contains(r.URL.RawQuery, "AWSAccessKeyId=") {
+		return false
+	}
+	if q == nil {
+		q = r.URL.Query()
+	}
+	return q.Has("AWSAccessKeyId") && q.Has("Signature")
 }
 
 // queryAuth parses a raw query that may carry presigned-URL parameters and
@@ -69,6 +84,12 @@ func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
 		return parseAuthorization(authz, r, p)
 	case hasQueryAuth:
 		return parsePresigned(r, query, p)
+	case isSigV2Query(r, query):
+		if p == ProtocolS3 {
+			return authParams{}, wrap(apierr.New(http.StatusBadRequest, "InvalidRequest",
+				"The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."), ErrMalformed)
+		}
+		return authParams{}, p.errIncomplete(false, "Signature Version 2 is not supported. Please use AWS4-HMAC-SHA256.", "")
 	default:
 		return authParams{}, p.errNotSigned()
 	}
