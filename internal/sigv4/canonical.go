@@ -183,7 +183,7 @@ func appendCanonicalHeaders(b []byte, r *http.Request, signed []string) []byte {
 		b = append(b, name...)
 		b = append(b, ':')
 		switch name {
-		case "host":
+		case "host", ":authority":
 			host := r.Host
 			if host == "" && r.URL != nil {
 				host = r.URL.Host

@@ -99,6 +99,11 @@ func TestCanonicalHeaders(t *testing.T) {
 		t.Errorf("server-side canonical headers = %q, want %q", got, want)
 	}
 
+	// HTTP/2 clients may sign :authority, which net/http keeps as Host.
+	if got := string(appendCanonicalHeaders(nil, r, []string{":authority"})); got != ":authority:bucket.s3.local\n" {
+		t.Errorf(":authority = %q", got)
+	}
+
 	// A request with no Host falls back to the URL's.
 	r.Host = ""
 	if got := string(appendCanonicalHeaders(nil, r, []string{"host"})); got != "host:example.com:8080\n" {

@@ -149,8 +149,10 @@ func parseAuthorization(authz string, r *http.Request, p Protocol) (authParams, 
 		signedAt, dateErr = t, err != nil
 	} else if d := r.Header.Get("Date"); d != "" {
 		t, err := http.ParseTime(d)
-		signedAt, dateErr = t.UTC(), err != nil
-		amzDate = signedAt.Format(amzDateFormat)
+		signedAt, dateErr, amzDate = t.UTC(), err != nil, t.UTC().Format(amzDateFormat)
+		if dateErr {
+			amzDate = d
+		}
 	} else {
 		missing.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
 	}
