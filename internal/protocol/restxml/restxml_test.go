@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"abacus/internal/apierr"
+	"abacus/internal/protocol"
 	"abacus/internal/protocol/restxml"
 )
 
@@ -307,5 +308,27 @@ func TestDecodeRequestAndWriteResponse(t *testing.T) {
 	if rec.Code != 206 || rec.Body.String() != "hello" || h.Get("Last-Modified") != "Mon, 01 Jan 2024 12:00:00 GMT" ||
 		h.Get("X-Amz-Meta-Owner") != "alice" || h.Get("x-amz-tagging-count") != "2" || h.Get("Content-Type") != "text/plain" || h.Get("Content-Length") != "5" {
 		t.Errorf("WriteResponse: %d %q %v", rec.Code, rec.Body, h)
+	}
+}
+
+// TestResponseRoot checks that every operation with a root name exists in
+// the generated table, so a typo cannot hide.
+func TestResponseRoot(t *testing.T) {
+	t.Parallel()
+	s3, _ := protocol.LookupService("s3")
+	n := 0
+	for _, op := range s3.Operations {
+		if _, ok := restxml.ResponseRoot(op.Name); ok {
+			n++
+		}
+	}
+	if n != 23 {
+		t.Errorf("%d S3 operations have a root name, want 23", n)
+	}
+	if r, ok := restxml.ResponseRoot("ListObjectsV2"); !ok || r != "ListBucketResult" {
+		t.Errorf("ResponseRoot(ListObjectsV2) = %q, %v", r, ok)
+	}
+	if _, ok := restxml.ResponseRoot("PutObject"); ok {
+		t.Error("PutObject has no XML body")
 	}
 }
