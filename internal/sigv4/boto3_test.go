@@ -19,11 +19,10 @@ import (
 // protocolOf picks the protocol from the service in the credential scope,
 // as the server routes requests.
 func protocolOf(r *http.Request) sigv4.Protocol {
-	scope := r.Header.Get("Authorization") + r.URL.Query().Get("X-Amz-Credential")
-	switch {
-	case strings.Contains(scope, "/s3/"):
+	switch _, service, _ := sigv4.Scope(r); service {
+	case "s3":
 		return sigv4.ProtocolS3
-	case strings.Contains(scope, "/iam/"), strings.Contains(scope, "/sts/"):
+	case "iam", "sts":
 		return sigv4.ProtocolQuery
 	}
 	return sigv4.ProtocolJSON

@@ -401,3 +401,26 @@ func TestIsSigned(t *testing.T) {
 		}
 	}
 }
+
+func TestScope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                string
+		req                 req
+		wantRegion, wantSvc string
+		wantOK              bool
+	}{
+		{"header", req{service: "sagemaker"}, testRegion, "sagemaker", true},
+		{"presigned", req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true, expires: "60"}, testRegion, "s3", true},
+		{"anonymous", req{noSign: true}, "", "", false},
+		{"no credential", req{after: setAuth("Credential=", "Cred=")}, "", "", false},
+		{"short credential", req{after: setAuth("/us-east-1/iam/", "/")}, "", "", false},
+		{"bad terminator", req{after: setAuth("aws4_request", "aws4")}, "", "", false},
+	}
+	for _, tt := range tests {
+		region, svc, ok := sigv4.Scope(tt.req.build(t))
+		if region != tt.wantRegion || svc != tt.wantSvc || ok != tt.wantOK {
+			t.Errorf("%s: Scope = %q, %q, %v; want %q, %q, %v", tt.name, region, svc, ok, tt.wantRegion, tt.wantSvc, tt.wantOK)
+		}
+	}
+}

@@ -57,6 +57,30 @@ func isSigV2Query(r *http.Request, q url.Values) bool {
 	return q.Has("AWSAccessKeyId") && q.Has("Signature")
 }
 
+// Scope returns the region and service of r's credential scope, from its
+// Authorization header or X-Amz-Credential query parameter, without
+// verifying anything. A server uses it to route a request to its service
+// (and so to its protocol) before calling [Verifier.Verify]. ok is false when
+// r carries no well-formed SigV4 credential.
+func Scope(r *http.Request) (region, service string, ok bool) {
+	var cred string
+	if authz := r.Header.Get("Authorization"); authz != "" {
+		_, after, found := strings.Cut(authz, "Credential=")
+		if !found {
+			return "", "", false
+		}
+		cred, _, _ = strings.Cut(after, ",")
+		cred = strings.TrimSpace(cred)
+	} else if q, signed := queryAuth(r.URL.RawQuery); signed {
+		cred = q.Get("X-Amz-Credential")
+	}
+	parts, ok := splitCredential(cred)
+	if !ok || parts[4] != scopeTerminator {
+		return "", "", false
+	}
+	return parts[2], parts[3], true
+}
+
 // queryAuth parses a raw query that may carry presigned-URL parameters and
 // reports whether it does. Queries that cannot name an X-Amz- parameter,
 // literally or percent-encoded, are not parsed.
