@@ -40,10 +40,11 @@ func Unmarshal(body []byte, v any) *apierr.Error {
 }
 
 // Marshal returns v as an S3 XML document whose root element is root, in
-// the S3 namespace, with an XML declaration. Members bound to headers, the
+// the S3 namespace, with an XML declaration; timestamps carry milliseconds
+// ("2024-01-01T12:00:00.000Z") as S3 writes them. Members bound to headers, the
 // query string, the URI or the status code are not part of the document.
 func Marshal(root string, v any) ([]byte, error) {
-	e := xmlcodec.Encoder{Buf: append(make([]byte, 0, 512), xmlHeader...)}
+	e := xmlcodec.Encoder{Buf: append(make([]byte, 0, 512), xmlHeader...), Millis: true}
 	attrs, err := xmlcodec.Attrs(reflect.ValueOf(v))
 	if err != nil {
 		return nil, err

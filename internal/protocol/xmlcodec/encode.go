@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"abacus/internal/protocol"
@@ -23,6 +24,10 @@ import (
 type Encoder struct {
 	Buf    []byte
 	Indent string
+	// Millis makes ISO 8601 timestamps always carry milliseconds
+	// ("2024-01-01T00:00:00.000Z"), as S3 writes them; otherwise they have
+	// milliseconds only when non-zero, as IAM and STS write them.
+	Millis bool
 	depth  int
 }
 
@@ -137,10 +142,10 @@ func Attrs(v reflect.Value) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return attrs(v, fields)
+	return attrs(v, fields, false)
 }
 
-func attrs(v reflect.Value, fields []protocol.Field) ([]string, error) {
+func attrs(v reflect.Value, fields []protocol.Field, millis bool) ([]string, error) {
 	var out []string
 	for i := range fields {
 		f := &fields[i]
@@ -151,7 +156,7 @@ func attrs(v reflect.Value, fields []protocol.Field) ([]string, error) {
 		if !ok || f.IsUnset(fv) {
 			continue
 		}
-		s, err := scalar(fv, f.Timestamp)
+		s, err := scalar(fv, f.Timestamp, millis)
 		if err != nil {
 			return nil, err
 		}
@@ -237,7 +242,7 @@ func (e *Encoder) member(name string, v reflect.Value, f *protocol.Field) error 
 		if err != nil {
 			return err
 		}
-		as, err := attrs(v, fields)
+		as, err := attrs(v, fields, e.Millis)
 		if err != nil {
 			return err
 		}
@@ -257,7 +262,7 @@ func (e *Encoder) member(name string, v reflect.Value, f *protocol.Field) error 
 		e.Close(name)
 		return nil
 	}
-	s, err := scalar(v, f.Timestamp)
+	s, err := scalar(v, f.Timestamp, e.Millis)
 	if err != nil {
 		return err
 	}
@@ -266,7 +271,7 @@ func (e *Encoder) member(name string, v reflect.Value, f *protocol.Field) error 
 }
 
 // scalar formats a scalar value as XML text.
-func scalar(v reflect.Value, tsFormat string) (string, error) {
+func scalar(v reflect.Value, tsFormat string, millis bool) (string, error) {
 	t := v.Type()
 	if t == protocol.TimeType() {
 		tm := protocol.TimeOf(v)
@@ -275,6 +280,9 @@ func scalar(v reflect.Value, tsFormat string) (string, error) {
 			return protocol.FormatEpoch(tm), nil
 		case protocol.TimestampRFC822:
 			return protocol.FormatRFC1123(tm), nil
+		}
+		if millis {
+			return tm.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z"), nil
 		}
 		return protocol.FormatISO8601(tm), nil
 	}
