@@ -95,7 +95,9 @@ func New(opts Options) *Router {
 func parseBinding(op *protocol.Operation) restOp {
 	path, query, _ := strings.Cut(op.RequestURI, "?")
 	ro := restOp{op: op}
-	path = strings.TrimPrefix(path, "/")
+	// A trailing slash (EFS's "/2015-02-01/tags/{FileSystemId}/") is
+	// optional on both sides; see matchPath.
+	path = strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
 	if path != "" {
 		ro.segments = strings.Split(path, "/")
 	}

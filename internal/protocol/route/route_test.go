@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"abacus/internal/apierr"
+	"abacus/internal/protocol"
 	"abacus/internal/protocol/route"
 )
 
@@ -234,5 +235,87 @@ func TestWantsBody(t *testing.T) {
 		if got := rt.WantsBody(r); got != tt.want {
 			t.Errorf("%s: WantsBody = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestEveryOperationRoutes builds, for every operation in the generated
+// table, the request an SDK would send and checks that Identify finds that
+// operation again. REST operations get their path template filled in, their
+// query markers and their required query parameters and headers.
+func TestEveryOperationRoutes(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	// Operations that share a binding with another one; the router picks
+	// the other, as documented in identifyREST.
+	shadowed := map[string]string{
+		"s3.ListDirectoryBuckets":  "ListBuckets",
+		"s3.GetBucketLifecycle":    "GetBucketLifecycleConfiguration",
+		"s3.PutBucketLifecycle":    "PutBucketLifecycleConfiguration",
+		"s3.GetBucketNotification": "GetBucketNotificationConfiguration",
+		"s3.PutBucketNotification": "PutBucketNotificationConfiguration",
+	}
+	for _, svc := range protocol.Services() {
+		for _, op := range svc.Operations {
+			var r *http.Request
+			var body string
+			switch svc.Protocol {
+			case protocol.JSON:
+				r = httptest.NewRequest("POST", "/", nil)
+				r.Header.Set("X-Amz-Target", svc.TargetPrefix+"."+op.Name)
+			case protocol.Query:
+				body = "Action=" + op.Name + "&Version=" + svc.APIVersion
+				r = httptest.NewRequest("POST", "/", strings.NewReader(body))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			default:
+				path, markers, _ := strings.Cut(op.RequestURI, "?")
+				path = strings.NewReplacer("{Bucket}", "bkt", "{Key+}", "dir/key").Replace(path)
+				for strings.Contains(path, "{") {
+					i := strings.Index(path, "{")
+					j := strings.Index(path, "}")
+					path = path[:i] + "id-1" + path[j+1:]
+				}
+				var q []string
+				if markers != "" {
+					q = append(q, markers)
+				}
+				for _, p := range op.RequiredQuery {
+					q = append(q, p+"=1")
+				}
+				target := path
+				if len(q) > 0 {
+					target += "?" + strings.Join(q, "&")
+				}
+				r = httptest.NewRequest(op.Method, target, nil)
+				for _, h := range op.RequiredHeaders {
+					r.Header.Set(h, "x")
+				}
+			}
+			sign(r, svc.SigningName)
+			got, err := rt.Identify(r, []byte(body))
+			name := svc.Name + "." + op.Name
+			want := op.Name
+			if s, ok := shadowed[name]; ok {
+				want = s
+			}
+			if err != nil || got.Operation == nil || got.Service != svc || got.Operation.Name != want {
+				gotName := ""
+				if got.Operation != nil {
+					gotName = got.Operation.Name
+				}
+				t.Errorf("%s (%s %s): identified as %q, %v; want %s", name, r.Method, r.URL, gotName, err, want)
+			}
+		}
+	}
+}
+
+func TestCloudTrailShortTarget(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	r := httptest.NewRequest("POST", "/", nil)
+	sign(r, "cloudtrail")
+	r.Header.Set("X-Amz-Target", "CloudTrail_20131101.LookupEvents")
+	got, err := rt.Identify(r, nil)
+	if err != nil || got.Operation == nil || got.Operation.Name != "LookupEvents" {
+		t.Errorf("short CloudTrail target: %+v, %v", got, err)
 	}
 }
