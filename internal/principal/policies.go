@@ -98,18 +98,19 @@ func (r *Resolver) PolicySets(ctx context.Context, p *model.Principal) (Sets, er
 // session's session set, with what it depends on.
 type entry struct {
 	identity, boundary, session *policy.Set
-	groups                      []string // group keys
+	groups                      []key    // group keys
 	policies                    []string // managed policy ARNs
 }
 
-type versionKey struct{ arn, version string }
-
 // policyCache is the resolver's cache; the resolver's mutex guards it.
 type policyCache struct {
-	entries  map[string]*entry
-	byGroup  map[string]map[string]struct{} // group key -> entry keys
-	byPolicy map[string]map[string]struct{} // policy ARN -> entry keys
-	managed  map[versionKey]*policy.Policy
+	entries  map[key]*entry
+	byGroup  map[key]map[key]struct{}    // group key -> entry keys
+	byPolicy map[string]map[key]struct{} // policy ARN -> entry keys
+	// managed holds the compiled default version of each managed policy
+	// by ARN; a change to the policy (a new default version, deletion)
+	// drops it.
+	managed map[string]*policy.Policy
 	// epoch counts invalidations; a build that saw another epoch at its
 	// end is returned but not cached.
 	epoch  uint64
@@ -118,17 +119,26 @@ type policyCache struct {
 }
 
 func (c *policyCache) init() {
-	c.entries = map[string]*entry{}
-	c.byGroup = map[string]map[string]struct{}{}
-	c.byPolicy = map[string]map[string]struct{}{}
-	c.managed = map[versionKey]*policy.Policy{}
+	c.entries = map[key]*entry{}
+	c.byGroup = map[key]map[key]struct{}{}
+	c.byPolicy = map[string]map[key]struct{}{}
+	c.managed = map[string]*policy.Policy{}
 }
 
-func entityKey(acct model.AccountID, kind model.EntityKind, name string) string {
-	return string(acct) + "\x00" + string(kind) + "\x00" + strings.ToLower(name)
+// key names a cache entry: an entity (acct, kind, lower-case name) or a
+// session (kind "session", name the access key ID). A struct key keeps the
+// lookup free of allocations.
+type key struct {
+	acct model.AccountID
+	kind model.EntityKind
+	name string
 }
 
-func sessionKey(accessKeyID string) string { return "\x00session\x00" + accessKeyID }
+func entityKey(acct model.AccountID, kind model.EntityKind, name string) key {
+	return key{acct, kind, strings.ToLower(name)}
+}
+
+func sessionKey(accessKeyID string) key { return key{kind: "session", name: accessKeyID} }
 
 // drain applies the queued change-feed announcements.
 func (r *Resolver) drain() error {
@@ -180,11 +190,7 @@ func (c *policyCache) apply(ch store.Change) {
 		for k := range c.byPolicy[ch.Name] {
 			c.drop(k)
 		}
-		for vk := range c.managed {
-			if vk.arn == ch.Name {
-				delete(c.managed, vk)
-			}
-		}
+		delete(c.managed, ch.Name)
 	case store.ChangeSession:
 		c.drop(sessionKey(ch.Name))
 	case store.ChangeReset:
@@ -192,20 +198,20 @@ func (c *policyCache) apply(ch store.Change) {
 	}
 }
 
-func (c *policyCache) drop(key string) {
-	e, ok := c.entries[key]
+func (c *policyCache) drop(k key) {
+	e, ok := c.entries[k]
 	if !ok {
 		return
 	}
-	delete(c.entries, key)
+	delete(c.entries, k)
 	for _, g := range e.groups {
-		delete(c.byGroup[g], key)
+		delete(c.byGroup[g], k)
 		if len(c.byGroup[g]) == 0 {
 			delete(c.byGroup, g)
 		}
 	}
 	for _, a := range e.policies {
-		delete(c.byPolicy[a], key)
+		delete(c.byPolicy[a], k)
 		if len(c.byPolicy[a]) == 0 {
 			delete(c.byPolicy, a)
 		}
@@ -220,31 +226,31 @@ func (c *policyCache) dropAll() {
 	c.epoch++
 }
 
-func (c *policyCache) put(key string, e *entry) {
-	c.entries[key] = e
+func (c *policyCache) put(k key, e *entry) {
+	c.entries[k] = e
 	for _, g := range e.groups {
 		if c.byGroup[g] == nil {
-			c.byGroup[g] = map[string]struct{}{}
+			c.byGroup[g] = map[key]struct{}{}
 		}
-		c.byGroup[g][key] = struct{}{}
+		c.byGroup[g][k] = struct{}{}
 	}
 	for _, a := range e.policies {
 		if c.byPolicy[a] == nil {
-			c.byPolicy[a] = map[string]struct{}{}
+			c.byPolicy[a] = map[key]struct{}{}
 		}
-		c.byPolicy[a][key] = struct{}{}
+		c.byPolicy[a][k] = struct{}{}
 	}
 }
 
 // lookup drains the feed and returns the cached entry for key, or the
 // current epoch for a build.
-func (r *Resolver) lookup(key string) (*entry, uint64, error) {
+func (r *Resolver) lookup(k key) (*entry, uint64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.drainLocked(); err != nil {
 		return nil, 0, err
 	}
-	if e, ok := r.cache.entries[key]; ok {
+	if e, ok := r.cache.entries[k]; ok {
 		r.cache.stats.Hits++
 		return e, 0, nil
 	}
@@ -252,7 +258,7 @@ func (r *Resolver) lookup(key string) (*entry, uint64, error) {
 }
 
 // keep caches e under key unless an invalidation happened since epoch.
-func (r *Resolver) keep(key string, e *entry, epoch uint64, compiles uint64, fresh map[versionKey]*policy.Policy) {
+func (r *Resolver) keep(k key, e *entry, epoch uint64, compiles uint64, fresh map[string]*policy.Policy) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.cache.stats.Builds++
@@ -263,10 +269,10 @@ func (r *Resolver) keep(key string, e *entry, epoch uint64, compiles uint64, fre
 	for k, p := range fresh {
 		r.cache.managed[k] = p
 	}
-	r.cache.put(key, e)
+	r.cache.put(k, e)
 }
 
-func (r *Resolver) cachedManaged(k versionKey) *policy.Policy {
+func (r *Resolver) cachedManaged(k string) *policy.Policy {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.cache.managed[k]
@@ -279,18 +285,18 @@ type builder struct {
 	acct     model.AccountID
 	e        *entry
 	compiles uint64
-	fresh    map[versionKey]*policy.Policy
+	fresh    map[string]*policy.Policy
 	seen     map[string]bool
 }
 
 func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.EntityKind, name string) (*entry, error) {
-	key := entityKey(acct, kind, name)
-	e, epoch, err := r.lookup(key)
+	k := entityKey(acct, kind, name)
+	e, epoch, err := r.lookup(k)
 	if e != nil || err != nil {
 		return e, err
 	}
 	e = &entry{}
-	b := &builder{r: r, acct: acct, e: e, fresh: map[versionKey]*policy.Policy{}, seen: map[string]bool{}}
+	b := &builder{r: r, acct: acct, e: e, fresh: map[string]*policy.Policy{}, seen: map[string]bool{}}
 	err = r.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		b.tx = tx
 		return b.entity(ctx, kind, name)
@@ -298,18 +304,18 @@ func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.
 	if err != nil {
 		return nil, err
 	}
-	r.keep(key, e, epoch, b.compiles, b.fresh)
+	r.keep(k, e, epoch, b.compiles, b.fresh)
 	return e, nil
 }
 
 func (r *Resolver) session(ctx context.Context, p *model.Principal) (*entry, error) {
-	key := sessionKey(p.AccessKeyID)
-	e, epoch, err := r.lookup(key)
+	k := sessionKey(p.AccessKeyID)
+	e, epoch, err := r.lookup(k)
 	if e != nil || err != nil {
 		return e, err
 	}
 	e = &entry{}
-	b := &builder{r: r, acct: p.AccountID, e: e, fresh: map[versionKey]*policy.Policy{}, seen: map[string]bool{}}
+	b := &builder{r: r, acct: p.AccountID, e: e, fresh: map[string]*policy.Policy{}, seen: map[string]bool{}}
 	err = r.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		b.tx = tx
 		var pols []*policy.Policy
@@ -333,7 +339,7 @@ func (r *Resolver) session(ctx context.Context, p *model.Principal) (*entry, err
 	if err != nil {
 		return nil, err
 	}
-	r.keep(key, e, epoch, b.compiles, b.fresh)
+	r.keep(k, e, epoch, b.compiles, b.fresh)
 	return e, nil
 }
 
@@ -454,22 +460,22 @@ func (b *builder) policiesOf(ctx context.Context, kind model.EntityKind, name st
 }
 
 // managed returns the compiled default version of a managed policy, from
-// the shared cache when it holds it, and records the dependency.
+// the shared cache when it holds it (no store read then), and records the
+// dependency.
 func (b *builder) managed(ctx context.Context, arn string) (*policy.Policy, error) {
 	if !b.seen[arn] {
 		b.seen[arn] = true
 		b.e.policies = append(b.e.policies, arn)
 	}
+	if p := b.fresh[arn]; p != nil {
+		return p, nil
+	}
+	if p := b.r.cachedManaged(arn); p != nil {
+		return p, nil
+	}
 	mp, err := b.tx.GetPolicy(ctx, b.acct, arn)
 	if err != nil {
 		return nil, fmt.Errorf("principal: managed policy %s: %w", arn, err)
-	}
-	k := versionKey{arn, mp.DefaultVersionID}
-	if p := b.fresh[k]; p != nil {
-		return p, nil
-	}
-	if p := b.r.cachedManaged(k); p != nil {
-		return p, nil
 	}
 	v, err := b.tx.GetPolicyVersion(ctx, b.acct, arn, mp.DefaultVersionID)
 	if err != nil {
@@ -479,6 +485,6 @@ func (b *builder) managed(ctx context.Context, arn string) (*policy.Policy, erro
 	if err != nil {
 		return nil, fmt.Errorf("principal: managed policy %s %s: %w", arn, mp.DefaultVersionID, err)
 	}
-	b.fresh[k] = p
+	b.fresh[arn] = p
 	return p, nil
 }
