@@ -29,6 +29,7 @@
 // (up to a bound), hashed and put back.
 //
 // Derived signing keys are cached per access key, secret, date, region and
-// service, so a warm request costs two HMACs and one SHA-256 of the
-// canonical request plus the payload hash.
+// service (the secret only as its SHA-256, so rotation needs no
+// invalidation), so a warm request costs one HMAC and the SHA-256s of the
+// payload and the canonical request.
 package sigv4

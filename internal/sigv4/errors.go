@@ -42,9 +42,8 @@ func (p Protocol) String() string {
 // Sentinel causes carried in the Err field of the *apierr.Error values this
 // package returns, for callers that test with errors.Is.
 var (
-	// ErrNotSigned means the request carries no authentication at all: no
-	// Authorization header and no X-Amz-Algorithm or X-Amz-Credential query
-	// parameter. S3 may serve such a request anonymously.
+	// ErrNotSigned means the request carries no authentication at all (see
+	// [IsSigned]). S3 may serve such a request anonymously.
 	ErrNotSigned = errors.New("sigv4: request is not signed")
 	// ErrMalformed means the signature parameters are incomplete or malformed.
 	ErrMalformed = errors.New("sigv4: malformed signature parameters")
@@ -66,6 +65,27 @@ var (
 	ErrContentSHA256Mismatch = errors.New("sigv4: x-amz-content-sha256 mismatch")
 	// ErrBodyTooLarge means a body to be hashed exceeds [Options.MaxBodyBytes].
 	ErrBodyTooLarge = errors.New("sigv4: body too large")
+)
+
+// Wire codes this package returns that apierr does not define. JSON
+// services use the -Exception forms; S3 has codes of its own.
+const (
+	codeAuthorizationHeaderMalformed        = "AuthorizationHeaderMalformed"
+	codeAuthorizationQueryParametersError   = "AuthorizationQueryParametersError"
+	codeExpiredTokenException               = "ExpiredTokenException"
+	codeIncompleteBody                      = "IncompleteBody"
+	codeIncompleteSignatureException        = "IncompleteSignatureException"
+	codeInvalidArgument                     = "InvalidArgument"
+	codeInvalidRequest                      = "InvalidRequest"
+	codeInvalidSignatureException           = "InvalidSignatureException"
+	codeInvalidToken                        = "InvalidToken"
+	codeMissingAuthenticationTokenException = "MissingAuthenticationTokenException"
+	codeMissingContentLength                = "MissingContentLength"
+	codeNotImplemented                      = "NotImplemented"
+	codeRequestEntityTooLargeException      = "RequestEntityTooLargeException"
+	codeRequestTimeTooSkewed                = "RequestTimeTooSkewed"
+	codeUnrecognizedClientException         = "UnrecognizedClientException"
+	codeXAmzContentSHA256Mismatch           = "XAmzContentSHA256Mismatch"
 )
 
 // Messages AWS sends.
@@ -93,7 +113,7 @@ func wrap(e *apierr.Error, cause error) *apierr.Error {
 func (p Protocol) errNotSigned() *apierr.Error {
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusForbidden, "MissingAuthenticationTokenException", "Missing Authentication Token"), ErrNotSigned)
+		return wrap(apierr.New(http.StatusForbidden, codeMissingAuthenticationTokenException, "Missing Authentication Token"), ErrNotSigned)
 	case ProtocolS3:
 		return wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "Access Denied"), ErrNotSigned)
 	default:
@@ -106,12 +126,12 @@ func (p Protocol) errNotSigned() *apierr.Error {
 func (p Protocol) errIncomplete(presigned bool, msg, s3msg string) *apierr.Error {
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusBadRequest, "IncompleteSignatureException", msg), ErrMalformed)
+		return wrap(apierr.New(http.StatusBadRequest, codeIncompleteSignatureException, msg), ErrMalformed)
 	case ProtocolS3:
 		if presigned {
-			return wrap(apierr.New(http.StatusBadRequest, "AuthorizationQueryParametersError", s3msg), ErrMalformed)
+			return wrap(apierr.New(http.StatusBadRequest, codeAuthorizationQueryParametersError, s3msg), ErrMalformed)
 		}
-		return wrap(apierr.New(http.StatusBadRequest, "AuthorizationHeaderMalformed", msgS3HeaderMalform+s3msg), ErrMalformed)
+		return wrap(apierr.New(http.StatusBadRequest, codeAuthorizationHeaderMalformed, msgS3HeaderMalform+s3msg), ErrMalformed)
 	default:
 		return wrap(apierr.New(http.StatusBadRequest, apierr.CodeIncompleteSignature, msg), ErrMalformed)
 	}
@@ -121,7 +141,7 @@ func (p Protocol) errIncomplete(presigned bool, msg, s3msg string) *apierr.Error
 func (p Protocol) errUnknownKey(akid string) *apierr.Error {
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusBadRequest, "UnrecognizedClientException", msgInvalidTokenID), ErrUnknownAccessKey)
+		return wrap(apierr.New(http.StatusBadRequest, codeUnrecognizedClientException, msgInvalidTokenID), ErrUnknownAccessKey)
 	case ProtocolS3:
 		return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidAccessKeyID, msgS3InvalidKey).With("AWSAccessKeyId", akid), ErrUnknownAccessKey)
 	default:
@@ -134,13 +154,13 @@ func (p Protocol) errUnknownKey(akid string) *apierr.Error {
 func (p Protocol) errInvalidToken(missing bool, akid string) *apierr.Error {
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusBadRequest, "UnrecognizedClientException", msgInvalidTokenID), ErrInvalidToken)
+		return wrap(apierr.New(http.StatusBadRequest, codeUnrecognizedClientException, msgInvalidTokenID), ErrInvalidToken)
 	case ProtocolS3:
 		if missing {
 			// Temporary keys do not exist without their token.
 			return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidAccessKeyID, msgS3InvalidKey).With("AWSAccessKeyId", akid), ErrInvalidToken)
 		}
-		return wrap(apierr.New(http.StatusBadRequest, "InvalidToken", msgS3InvalidToken), ErrInvalidToken)
+		return wrap(apierr.New(http.StatusBadRequest, codeInvalidToken, msgS3InvalidToken), ErrInvalidToken)
 	default:
 		return wrap(apierr.New(http.StatusForbidden, apierr.CodeInvalidClientTokenID, msgInvalidTokenID), ErrInvalidToken)
 	}
@@ -150,7 +170,7 @@ func (p Protocol) errInvalidToken(missing bool, akid string) *apierr.Error {
 func (p Protocol) errExpiredToken() *apierr.Error {
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusForbidden, "ExpiredTokenException", msgExpiredToken), ErrExpiredToken)
+		return wrap(apierr.New(http.StatusForbidden, codeExpiredTokenException, msgExpiredToken), ErrExpiredToken)
 	case ProtocolS3:
 		return wrap(apierr.New(http.StatusBadRequest, apierr.CodeExpiredToken, msgS3ExpiredToken), ErrExpiredToken)
 	default:
@@ -166,7 +186,7 @@ func (p Protocol) errSignature(akid, provided, canonical, stringToSign string) *
 		"'\n\nThe String-to-Sign should have been\n'" + stringToSign + "'\n"
 	switch p {
 	case ProtocolJSON:
-		return wrap(apierr.New(http.StatusBadRequest, "InvalidSignatureException", msgSigMismatch+detail), ErrSignatureMismatch)
+		return wrap(apierr.New(http.StatusBadRequest, codeInvalidSignatureException, msgSigMismatch+detail), ErrSignatureMismatch)
 	case ProtocolS3:
 		e := apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msgS3SigMismatch).
 			With("AWSAccessKeyId", akid).
@@ -185,7 +205,7 @@ func (p Protocol) errSignature(akid, provided, canonical, stringToSign string) *
 // and JSON only), for problems AWS reports under that code.
 func (p Protocol) errSignatureText(msg string) *apierr.Error {
 	if p == ProtocolJSON {
-		return wrap(apierr.New(http.StatusBadRequest, "InvalidSignatureException", msg), ErrSignatureMismatch)
+		return wrap(apierr.New(http.StatusBadRequest, codeInvalidSignatureException, msg), ErrSignatureMismatch)
 	}
 	return wrap(apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msg), ErrSignatureMismatch)
 }
@@ -193,7 +213,7 @@ func (p Protocol) errSignatureText(msg string) *apierr.Error {
 // errSkew is the error for a signing time outside now±max.
 func (p Protocol) errSkew(signed, now time.Time, maxSkew time.Duration) *apierr.Error {
 	if p == ProtocolS3 {
-		return wrap(apierr.New(http.StatusForbidden, "RequestTimeTooSkewed", msgS3Skewed).
+		return wrap(apierr.New(http.StatusForbidden, codeRequestTimeTooSkewed, msgS3Skewed).
 			With("RequestTime", signed.UTC().Format(amzDateFormat)).
 			With("ServerTime", now.UTC().Format(time.RFC3339)).
 			With("MaxAllowedSkewMilliseconds", strconv.FormatInt(maxSkew.Milliseconds(), 10)), ErrTimeSkew)
@@ -233,7 +253,7 @@ func (p Protocol) errBodyTooLarge() *apierr.Error {
 // S3-only errors about the payload.
 
 func errS3IncompleteBody() *apierr.Error {
-	return wrap(apierr.New(http.StatusBadRequest, "IncompleteBody", msgS3IncompleteBdy), ErrIncompleteBody)
+	return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, msgS3IncompleteBdy), ErrIncompleteBody)
 }
 
 func errS3ChunkSignature(akid, provided, stringToSign string) *apierr.Error {
@@ -241,11 +261,11 @@ func errS3ChunkSignature(akid, provided, stringToSign string) *apierr.Error {
 }
 
 func errS3SHAMismatch(declared, computed string) *apierr.Error {
-	return wrap(apierr.New(http.StatusBadRequest, "XAmzContentSHA256Mismatch", msgS3SHAMismatch).
+	return wrap(apierr.New(http.StatusBadRequest, codeXAmzContentSHA256Mismatch, msgS3SHAMismatch).
 		With("ClientComputedContentSHA256", declared).
 		With("S3ComputedContentSHA256", computed), ErrContentSHA256Mismatch)
 }
 
 func errS3BadChunkEncoding(detail string) *apierr.Error {
-	return wrap(apierr.New(http.StatusBadRequest, "InvalidRequest", "Invalid aws-chunked encoding: "+detail), ErrIncompleteBody)
+	return wrap(apierr.New(http.StatusBadRequest, codeInvalidRequest, "Invalid aws-chunked encoding: "+detail), ErrIncompleteBody)
 }

@@ -100,7 +100,7 @@ func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
 	case authz != "" && hasQueryAuth:
 		const msg = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
 		if p == ProtocolS3 {
-			return authParams{}, wrap(apierr.New(http.StatusBadRequest, "InvalidArgument", msg).
+			return authParams{}, wrap(apierr.New(http.StatusBadRequest, codeInvalidArgument, msg).
 				With("ArgumentName", "Authorization").With("ArgumentValue", authz), ErrMalformed)
 		}
 		return authParams{}, p.errIncomplete(false, msg, "")
@@ -110,7 +110,7 @@ func parseRequest(r *http.Request, p Protocol) (authParams, *apierr.Error) {
 		return parsePresigned(r, query, p)
 	case isSigV2Query(r, query):
 		if p == ProtocolS3 {
-			return authParams{}, wrap(apierr.New(http.StatusBadRequest, "InvalidRequest",
+			return authParams{}, wrap(apierr.New(http.StatusBadRequest, codeInvalidRequest,
 				"The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."), ErrMalformed)
 		}
 		return authParams{}, p.errIncomplete(false, "Signature Version 2 is not supported. Please use AWS4-HMAC-SHA256.", "")
@@ -128,7 +128,7 @@ func parseAuthorization(authz string, r *http.Request, p Protocol) (authParams, 
 	alg, rest, _ := strings.Cut(authz, " ")
 	if alg != algorithm {
 		if p == ProtocolS3 {
-			return a, wrap(apierr.New(http.StatusBadRequest, "InvalidRequest",
+			return a, wrap(apierr.New(http.StatusBadRequest, codeInvalidRequest,
 				"The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."), ErrMalformed)
 		}
 		return a, p.errIncomplete(false, "Unsupported AWS 'algorithm': '"+alg+"'.", "")

@@ -348,7 +348,7 @@ func s3PayloadHash(r *http.Request, a authParams) (string, payloadMode, *apierr.
 	}
 	switch h {
 	case "":
-		return "", 0, wrap(apierr.New(http.StatusBadRequest, "InvalidRequest",
+		return "", 0, wrap(apierr.New(http.StatusBadRequest, codeInvalidRequest,
 			"Missing required header for this request: x-amz-content-sha256"), ErrMalformed)
 	case UnsignedPayload:
 		return h, modeUnsigned, nil
@@ -359,11 +359,11 @@ func s3PayloadHash(r *http.Request, a authParams) (string, payloadMode, *apierr.
 	case StreamingUnsignedPayloadTrailer:
 		return h, modeStreamUnsignedTrailer, nil
 	case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER":
-		return "", 0, wrap(apierr.New(http.StatusNotImplemented, "NotImplemented",
+		return "", 0, wrap(apierr.New(http.StatusNotImplemented, codeNotImplemented,
 			"A header you provided implies functionality that is not implemented."), ErrMalformed)
 	}
 	if !isHexSHA256(h) {
-		return "", 0, wrap(apierr.New(http.StatusBadRequest, "InvalidArgument",
+		return "", 0, wrap(apierr.New(http.StatusBadRequest, codeInvalidArgument,
 			"x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value.").
 			With("ArgumentName", "x-amz-content-sha256").With("ArgumentValue", h), ErrMalformed)
 	}
@@ -387,7 +387,7 @@ func isHexSHA256(s string) bool {
 func decodedLength(r *http.Request) (int64, *apierr.Error) {
 	n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
 	if err != nil || n < 0 {
-		return 0, wrap(apierr.New(http.StatusLengthRequired, "MissingContentLength",
+		return 0, wrap(apierr.New(http.StatusLengthRequired, codeMissingContentLength,
 			"You must provide the Content-Length HTTP header."), ErrMalformed)
 	}
 	return n, nil
