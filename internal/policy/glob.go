@@ -2,199 +2,229 @@ package policy
 
 import "strings"
 
-// glob matches s against a pattern made of pieces: texts[i] is the text of
-// piece i, and wild[i] whether '*' and '?' in it are wildcards (policy
-// text) or literal characters (a variable's value, an escape). '*' matches
-// any run of characters, '?' exactly one.
+// A wildcard pattern is compiled into chunks: the pieces between its
+// wildcard '*'s. Wildcards live only in the policy's own text, never in a
+// variable's value, so the chunk structure is known at compile time and
+// only variable values are filled in per request.
 //
-// The pattern is cut at its wildcard '*'s into chunks; the first chunk is
-// anchored at the start of s, the last at its end, and each middle chunk
-// is matched at its leftmost occurrence, found with strings.Index on the
-// chunk's leading literal text. Taking the leftmost occurrence is always
-// safe because a chunk at a given position matches a fixed length. This
-// runs in about linear time where the classic backtracking matcher is
-// quadratic on long ARNs, and it allocates nothing.
-type glob struct {
-	texts []string
-	wild  []bool
-	fold  bool
+// Matching anchors the first chunk at the start of the string and the last
+// at its end, and takes each middle chunk at its leftmost occurrence,
+// found with strings.Index on its leading literal text. The leftmost
+// occurrence is always safe because a chunk at a given position matches a
+// fixed length. This is about linear where the classic backtracking
+// matcher is quadratic on long ARNs, and it allocates nothing.
+
+// gpart is one part of a chunk: literal text (v < 0), or variable v of the
+// pattern. q reports a wildcard '?' in literal text.
+type gpart struct {
+	text string
+	lead string // text up to its first wildcard '?'
+	v    int
+	q    bool
 }
 
-// cursor is a position in the pattern: piece and offset in its text.
-type cursor struct{ p, off int }
-
-func (g *glob) norm(c cursor) cursor {
-	for c.p < len(g.texts) && c.off >= len(g.texts[c.p]) {
-		c = cursor{c.p + 1, 0}
-	}
-	return c
+type gchunk struct {
+	parts []gpart
+	q     bool
+	// lit is set when the chunk is one literal part without a wildcard
+	// '?': the common case, matched with plain string functions.
+	lit    string
+	simple bool
 }
 
-func (g *glob) end(c cursor) bool { return g.norm(c).p >= len(g.texts) }
-
-// nextStar returns the position of the next wildcard '*' at or after c,
-// or the end.
-func (g *glob) nextStar(c cursor) cursor {
-	for c = g.norm(c); c.p < len(g.texts); c = g.norm(cursor{c.p + 1, 0}) {
-		if g.wild[c.p] {
-			if i := strings.IndexByte(g.texts[c.p][c.off:], '*'); i >= 0 {
-				return cursor{c.p, c.off + i}
+// compileChunks cuts segments into chunks at wildcard '*'s and returns
+// them with the variable segments in order.
+func compileChunks(segs []seg) ([]gchunk, []seg) {
+	var vars []seg
+	chunks := []gchunk{{}}
+	cur := &chunks[0]
+	addText := func(t string, wild bool) {
+		if t == "" {
+			return
+		}
+		p := gpart{text: t, lead: t, v: -1}
+		if wild {
+			if i := strings.IndexByte(t, '?'); i >= 0 {
+				p.q, p.lead = true, t[:i]
+				cur.q = true
 			}
 		}
+		cur.parts = append(cur.parts, p)
 	}
-	return c
+	for _, s := range segs {
+		if s.v != nil {
+			cur.parts = append(cur.parts, gpart{v: len(vars)})
+			vars = append(vars, s)
+			continue
+		}
+		if !s.wild {
+			addText(s.text, false)
+			continue
+		}
+		t := s.text
+		for {
+			i := strings.IndexByte(t, '*')
+			if i < 0 {
+				addText(t, true)
+				break
+			}
+			addText(t[:i], true)
+			chunks = append(chunks, gchunk{})
+			cur = &chunks[len(chunks)-1]
+			t = t[i+1:]
+		}
+	}
+	for i := range chunks {
+		c := &chunks[i]
+		switch {
+		case len(c.parts) == 0:
+			c.simple = true
+		case len(c.parts) == 1 && c.parts[0].v < 0 && !c.parts[0].q:
+			c.simple, c.lit = true, c.parts[0].text
+		}
+	}
+	return chunks, vars
 }
 
-// matchAt matches the chunk [from, to) at s[i:] and returns the number of
-// bytes of s it consumed.
-func (g *glob) matchAt(from, to cursor, s string, i int) (int, bool) {
-	start := i
-	for c := g.norm(from); c.p < len(g.texts) && (c.p < to.p || c.p == to.p && c.off < to.off); {
-		t := g.texts[c.p]
-		stop := len(t)
-		if c.p == to.p {
-			stop = to.off
+// globMatch matches s against chunks with the variables' values vals.
+func globMatch(chunks []gchunk, vals []string, s string, fold bool) bool {
+	if !fold && len(chunks) > 1 && chunks[0].simple && chunks[len(chunks)-1].simple {
+		// Fast path: literal first and last chunks.
+		first, last := chunks[0].lit, chunks[len(chunks)-1].lit
+		if len(s) < len(first)+len(last) || s[:len(first)] != first || s[len(s)-len(last):] != last {
+			return false
 		}
-		part := t[c.off:stop]
-		if !g.wild[c.p] || strings.IndexByte(part, '?') < 0 {
-			if len(s)-i < len(part) || !g.eq(s[i:i+len(part)], part) {
+		i, end := len(first), len(s)-len(last)
+		for k := 1; k < len(chunks)-1; k++ {
+			c := &chunks[k]
+			if c.simple {
+				j := strings.Index(s[i:end], c.lit)
+				if j < 0 {
+					return false
+				}
+				i += j + len(c.lit)
+				continue
+			}
+			j, n, ok := findChunk(c, vals, s[:end], i, false)
+			if !ok {
+				return false
+			}
+			i = j + n
+		}
+		return true
+	}
+	if len(chunks) == 1 {
+		n, ok := matchChunk(&chunks[0], vals, s, 0, fold)
+		return ok && n == len(s)
+	}
+	n, ok := matchChunk(&chunks[0], vals, s, 0, fold)
+	if !ok {
+		return false
+	}
+	i, end := n, len(s)
+	last := &chunks[len(chunks)-1]
+	if !last.q {
+		// A last chunk without '?' has a fixed length: match it at the end.
+		l := 0
+		for k := range last.parts {
+			l += len(partText(&last.parts[k], vals))
+		}
+		if end-i < l {
+			return false
+		}
+		if _, ok := matchChunk(last, vals, s, end-l, fold); !ok {
+			return false
+		}
+		end -= l
+	}
+	for k := 1; k < len(chunks)-1; k++ {
+		j, n, ok := findChunk(&chunks[k], vals, s[:end], i, fold)
+		if !ok {
+			return false
+		}
+		i = j + n
+	}
+	if !last.q {
+		return true
+	}
+	for k := i; ; k += runeLen(s, k) {
+		if n, ok := matchChunk(last, vals, s, k, fold); ok && k+n == len(s) {
+			return true
+		}
+		if k >= len(s) {
+			return false
+		}
+	}
+}
+
+func partText(p *gpart, vals []string) string {
+	if p.v >= 0 {
+		return vals[p.v]
+	}
+	return p.text
+}
+
+// matchChunk matches c at s[i:] and returns the bytes consumed.
+func matchChunk(c *gchunk, vals []string, s string, i int, fold bool) (int, bool) {
+	start := i
+	for k := range c.parts {
+		p := &c.parts[k]
+		t := partText(p, vals)
+		if !p.q {
+			if len(s)-i < len(t) {
 				return 0, false
 			}
-			i += len(part)
-		} else {
-			for k := 0; k < len(part); k++ {
-				if i >= len(s) {
+			if fold {
+				if !asciiEqualFold(s[i:i+len(t)], t) {
 					return 0, false
 				}
-				if part[k] == '?' {
-					i += runeLen(s, i)
-					continue
-				}
-				if !g.eqByte(part[k], s[i]) {
-					return 0, false
-				}
-				i++
+			} else if s[i:i+len(t)] != t {
+				return 0, false
 			}
+			i += len(t)
+			continue
 		}
-		c = g.norm(cursor{c.p, stop})
-		if c.p == to.p && c.off >= to.off {
-			break
+		for j := 0; j < len(t); j++ {
+			if i >= len(s) {
+				return 0, false
+			}
+			if t[j] == '?' {
+				i += runeLen(s, i)
+				continue
+			}
+			if t[j] != s[i] && !(fold && lowerASCII(t[j]) == lowerASCII(s[i])) {
+				return 0, false
+			}
+			i++
 		}
 	}
 	return i - start, true
 }
 
-func (g *glob) eq(a, b string) bool {
-	if g.fold {
-		return asciiEqualFold(a, b)
-	}
-	return a == b
-}
-
-func (g *glob) eqByte(a, b byte) bool {
-	return a == b || g.fold && lowerASCII(a) == lowerASCII(b)
-}
-
-// lead returns the chunk's leading literal text (up to its first wildcard
-// '?' or the end of its first piece) and whether the chunk has a wildcard
-// '?' anywhere, with its byte length when it has none.
-func (g *glob) lead(from, to cursor) (lead string, hasQ bool, length int) {
-	first := true
-	for c := g.norm(from); c.p < len(g.texts) && (c.p < to.p || c.p == to.p && c.off < to.off); c = g.norm(cursor{c.p + 1, 0}) {
-		t := g.texts[c.p]
-		stop := len(t)
-		if c.p == to.p {
-			stop = to.off
-		}
-		part := t[c.off:stop]
-		q := -1
-		if g.wild[c.p] {
-			q = strings.IndexByte(part, '?')
-		}
-		if first {
-			lead = part
-			if q >= 0 {
-				lead = part[:q]
-			}
-			first = false
-		}
-		if q >= 0 {
-			hasQ = true
-		}
-		length += len(part)
-		if c.p == to.p {
-			break
+// findChunk returns the leftmost k >= i at which c matches s, and the
+// length matched.
+func findChunk(c *gchunk, vals []string, s string, i int, fold bool) (int, int, bool) {
+	lead := ""
+	if len(c.parts) > 0 {
+		if p := &c.parts[0]; p.v >= 0 {
+			lead = vals[p.v]
+		} else {
+			lead = p.lead
 		}
 	}
-	return lead, hasQ, length
-}
-
-func (g *glob) match(s string) bool {
-	star := g.nextStar(cursor{})
-	if g.end(star) {
-		n, ok := g.matchAt(cursor{}, star, s, 0)
-		return ok && n == len(s)
-	}
-	n, ok := g.matchAt(cursor{}, star, s, 0)
-	if !ok {
-		return false
-	}
-	i := n
-	for {
-		from := cursor{star.p, star.off + 1}
-		star = g.nextStar(from)
-		if g.end(star) {
-			// The last chunk is anchored at the end of s.
-			lead, hasQ, length := g.lead(from, star)
-			_ = lead
-			if !hasQ {
-				if len(s)-i < length {
-					return false
-				}
-				n, ok := g.matchAt(from, star, s, len(s)-length)
-				return ok && n == length
-			}
-			for k := i; k <= len(s); {
-				if n, ok := g.matchAt(from, star, s, k); ok && k+n == len(s) {
-					return true
-				}
-				if k == len(s) {
-					break
-				}
-				k += runeLen(s, k)
-			}
-			return false
-		}
-		if g.norm(from) == g.norm(star) {
-			continue // "**"
-		}
-		k, n, ok := g.find(from, star, s, i)
-		if !ok {
-			return false
-		}
-		i = k + n
-	}
-}
-
-// find returns the leftmost position k >= i where the chunk [from, to)
-// matches s, and the length it matched.
-func (g *glob) find(from, to cursor, s string, i int) (int, int, bool) {
-	lead, _, _ := g.lead(from, to)
-	for k := i; k <= len(s); {
-		if lead != "" && !g.fold {
+	for k := i; ; k += runeLen(s, k) {
+		if lead != "" && !fold {
 			j := strings.Index(s[k:], lead)
 			if j < 0 {
 				return 0, 0, false
 			}
 			k += j
 		}
-		if n, ok := g.matchAt(from, to, s, k); ok {
+		if n, ok := matchChunk(c, vals, s, k, fold); ok {
 			return k, n, true
 		}
-		if k == len(s) {
-			break
+		if k >= len(s) {
+			return 0, 0, false
 		}
-		k += runeLen(s, k)
 	}
-	return 0, 0, false
 }

@@ -28,10 +28,11 @@ type ckey struct {
 	name string
 	kind keyKind
 	tag  string // kPrincipalTag: the tag key
+	hash uint64 // keyHash(name)
 }
 
 func compileKey(name string) ckey {
-	k := ckey{name: name}
+	k := ckey{name: name, hash: keyHash(name)}
 	l := strings.ToLower(name)
 	switch l {
 	case "aws:username":
@@ -84,55 +85,62 @@ func (v *rvals) at(i int) string {
 // lookup returns the request's values for k. Principal and time keys come
 // from the typed fields when those are set, and from Context otherwise.
 func (r *Request) lookup(k *ckey) (rvals, bool) {
-	one := func(s string) (rvals, bool) {
-		if s == "" {
-			return rvals{}, false
+	if k.kind != kGeneric {
+		if s, ok := r.derived(k); ok {
+			return rvals{one: s, n: 1}, true
 		}
-		return rvals{one: s, n: 1}, true
-	}
-	var v rvals
-	ok := false
-	p := &r.Principal
-	switch k.kind {
-	case kUsername:
-		v, ok = one(p.UserName)
-	case kUserID:
-		v, ok = one(p.UserID)
-	case kPrincipalARN:
-		v, ok = one(p.PrincipalARN())
-	case kPrincipalAccount:
-		v, ok = one(p.Account)
-	case kPrincipalType:
-		if p.Type != PrincipalService {
-			v, ok = one(string(p.Type))
-		}
-	case kSourceIdentity:
-		v, ok = one(p.SourceIdentity)
-	case kPrincipalTag:
-		if t, found := tagValue(p.SessionTags, k.tag); found {
-			return rvals{one: t, n: 1}, true
-		}
-		if t, found := tagValue(p.Tags, k.tag); found {
-			return rvals{one: t, n: 1}, true
-		}
-	case kCurrentTime, kEpochTime:
-		if !r.Time.IsZero() {
+		if (k.kind == kCurrentTime || k.kind == kEpochTime) && !r.Time.IsZero() {
 			return rvals{t: r.Time, n: 1, isTime: true, epoch: k.kind == kEpochTime}, true
 		}
 	}
-	if ok {
-		return v, true
-	}
-	if e := r.Context.entry(k.name); e != nil {
+	if i := r.Context.indexHash(k.name, k.hash); i >= 0 {
+		e := &r.Context.entries[i]
 		return rvals{list: e.Values, n: len(e.Values), multi: e.Multi || len(e.Values) > 1}, true
 	}
 	return rvals{}, false
+}
+
+// derived returns the value of a principal key from the typed fields.
+func (r *Request) derived(k *ckey) (string, bool) {
+	p := &r.Principal
+	var s string
+	switch k.kind {
+	case kUsername:
+		s = p.UserName
+	case kUserID:
+		s = p.UserID
+	case kPrincipalARN:
+		s = p.PrincipalARN()
+	case kPrincipalAccount:
+		s = p.Account
+	case kPrincipalType:
+		if p.Type != PrincipalService {
+			s = string(p.Type)
+		}
+	case kSourceIdentity:
+		s = p.SourceIdentity
+	case kPrincipalTag:
+		if t, found := tagValue(p.SessionTags, k.tag); found {
+			return t, true
+		}
+		return tagValue(p.Tags, k.tag)
+	}
+	return s, s != ""
 }
 
 // lookupOne returns the single value of k for use as a policy variable. A
 // multivalued key cannot be a variable
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 func (r *Request) lookupOne(k *ckey) (string, bool) {
+	if k.kind == kGeneric {
+		if i := r.Context.indexHash(k.name, k.hash); i >= 0 {
+			e := &r.Context.entries[i]
+			if len(e.Values) == 1 && !e.Multi {
+				return e.Values[0], true
+			}
+		}
+		return "", false
+	}
 	v, ok := r.lookup(k)
 	if !ok || v.n != 1 || v.multi {
 		return "", false

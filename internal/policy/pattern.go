@@ -34,13 +34,29 @@ type pattern struct {
 	lit  string // pExact, pPrefix (without the '*'), pGlob (whole text)
 	segs []seg  // pVars
 	fold bool   // ASCII case-insensitive (actions)
+	wild bool   // '*' and '?' in the policy text are wildcards
+
+	// chunks and vars are the compiled wildcard form (pGlob, pVars).
+	chunks []gchunk
+	vars   []seg
 }
 
 // compilePattern compiles raw. vars enables policy variables (never in
 // 2008-10-17 policies); wild makes '*' and '?' in the policy's own text
 // wildcards.
 func compilePattern(raw string, vars, wild, fold bool) pattern {
-	p := pattern{raw: raw, fold: fold}
+	p := compileKind(raw, vars, wild, fold)
+	switch p.kind {
+	case pGlob:
+		p.chunks, p.vars = compileChunks([]seg{{text: p.lit, wild: true}})
+	case pVars:
+		p.chunks, p.vars = compileChunks(p.segs)
+	}
+	return p
+}
+
+func compileKind(raw string, vars, wild, fold bool) pattern {
+	p := pattern{raw: raw, fold: fold, wild: wild}
 	if vars && strings.Contains(raw, "${") {
 		segs := parseVars(raw, wild)
 		var cat strings.Builder
@@ -193,26 +209,22 @@ func (p *pattern) match(s string, r *Request) bool {
 		}
 		return strings.HasPrefix(s, p.lit)
 	case pGlob:
-		texts, wild := [1]string{p.lit}, [1]bool{true}
-		g := glob{texts: texts[:], wild: wild[:], fold: p.fold}
-		return g.match(s)
+		return globMatch(p.chunks, nil, s, p.fold)
 	}
 	// Resolve every variable once, into a stack buffer.
-	var tbuf [16]string
-	var wbuf [16]bool
-	texts, wild := tbuf[:0], wbuf[:0]
-	if len(p.segs) > len(tbuf) {
-		texts, wild = make([]string, 0, len(p.segs)), make([]bool, 0, len(p.segs))
+	var vbuf [8]string
+	vals := vbuf[:0]
+	if len(p.vars) > len(vbuf) {
+		vals = make([]string, 0, len(p.vars))
 	}
-	for i := range p.segs {
-		t, ok := p.segs[i].resolve(r)
+	for i := range p.vars {
+		t, ok := p.vars[i].resolve(r)
 		if !ok {
 			return false
 		}
-		texts, wild = append(texts, t), append(wild, p.segs[i].wild)
+		vals = append(vals, t)
 	}
-	g := glob{texts: texts, wild: wild, fold: p.fold}
-	return g.match(s)
+	return globMatch(p.chunks, vals, s, p.fold)
 }
 
 // equal reports whether s equals the pattern's text with variables

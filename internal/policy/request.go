@@ -97,6 +97,8 @@ type ContextEntry struct {
 	Key    string
 	Values []string
 	Multi  bool
+
+	hash uint64 // keyHash(Key)
 }
 
 // Set sets key to one value (a single-valued key), replacing any earlier
@@ -118,7 +120,7 @@ func (c *Context) Add(key, value string) {
 		e.Multi = e.Multi || len(e.Values) > 1
 		return
 	}
-	c.entries = append(c.entries, ContextEntry{Key: key, Values: []string{value}})
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: []string{value}, hash: keyHash(key)})
 }
 
 // Delete removes key.
@@ -133,7 +135,7 @@ func (c *Context) put(key string, values []string, multi bool) {
 		c.entries[i].Values, c.entries[i].Multi = values, multi
 		return
 	}
-	c.entries = append(c.entries, ContextEntry{Key: key, Values: values, Multi: multi})
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: values, Multi: multi, hash: keyHash(key)})
 }
 
 // Get returns key's values and whether the key is present.
@@ -151,21 +153,34 @@ func (c *Context) Entries() []ContextEntry { return c.entries }
 // Len returns the number of keys.
 func (c *Context) Len() int { return len(c.entries) }
 
-func (c *Context) index(key string) int {
+func (c *Context) index(key string) int { return c.indexHash(key, keyHash(key)) }
+
+// indexHash finds key, whose keyHash is h, without allocating: entries
+// are compared by hash first.
+func (c *Context) indexHash(key string, h uint64) int {
 	for i := range c.entries {
-		k := c.entries[i].Key
-		if len(k) == len(key) && strings.EqualFold(k, key) {
+		e := &c.entries[i]
+		if e.hash == h && len(e.Key) == len(key) && (e.Key == key || strings.EqualFold(e.Key, key)) {
 			return i
 		}
 	}
 	return -1
 }
 
-func (c *Context) entry(key string) *ContextEntry {
-	if i := c.index(key); i >= 0 {
-		return &c.entries[i]
+// keyHash is FNV-1a over the key with ASCII letters lowered, so that keys
+// that differ only in ASCII case hash alike. (Condition key names are
+// ASCII; a non-ASCII letter in a key must match case exactly.)
+func keyHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
 	}
-	return nil
+	return h
 }
 
 func tagValue(tags []Tag, key string) (string, bool) {
