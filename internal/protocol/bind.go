@@ -18,10 +18,12 @@ type BindError struct {
 	Err   error
 }
 
+// Error implements error.
 func (e *BindError) Error() string {
 	return fmt.Sprintf("invalid value %q for %s: %v", e.Value, e.Name, e.Err)
 }
 
+// Unwrap returns the parse error.
 func (e *BindError) Unwrap() error { return e.Err }
 
 // BindRequest sets the fields of in (a non-nil pointer to a struct) that REST

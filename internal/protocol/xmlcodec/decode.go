@@ -93,6 +93,7 @@ type DecodeError struct {
 	Msg  string
 }
 
+// Error implements error.
 func (e *DecodeError) Error() string { return e.Path + ": " + e.Msg }
 
 // Unmarshal parses data and decodes its root element's children into v, a
