@@ -163,12 +163,19 @@ func (rt *Router) Identify(r *http.Request, body []byte) (Route, *apierr.Error) 
 	return rt.identifyS3(r)
 }
 
+// isQueryRequest reports whether an unsigned request (no credential scope
+// names its service) looks like a Query call: Query clients address the
+// root path with Action in the URL or in a form-encoded POST body, while
+// any other path is an S3 bucket or object.
 func isQueryRequest(r *http.Request) bool {
+	if p := r.URL.EscapedPath(); p != "/" && p != "" {
+		return false
+	}
 	if r.URL.Query().Has("Action") {
 		return true
 	}
 	ct := r.Header.Get("Content-Type")
-	return r.Method == http.MethodPost && strings.HasPrefix(ct, "application/x-www-form-urlencoded") && !r.URL.Query().Has("delete")
+	return r.Method == http.MethodPost && strings.HasPrefix(ct, "application/x-www-form-urlencoded")
 }
 
 func (rt *Router) identifyJSON(target string, scoped *protocol.Service) (Route, *apierr.Error) {

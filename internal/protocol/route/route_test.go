@@ -208,7 +208,8 @@ func TestWantsBody(t *testing.T) {
 		{name: "s3 put object", scope: "s3", ctype: "application/x-www-form-urlencoded", want: false},
 		{name: "json", scope: "sagemaker", target: "SageMaker.ListDomains", want: false},
 		{name: "efs", scope: "elasticfilesystem", want: false},
-		{name: "unsigned form post", ctype: "application/x-www-form-urlencoded", want: true},
+		{name: "unsigned form post", ctype: "application/x-www-form-urlencoded", url: "/", want: true},
+		{name: "unsigned form post to an object", ctype: "application/x-www-form-urlencoded", want: false},
 		{name: "unsigned action in url", url: "/?Action=GetCallerIdentity", want: true},
 		{name: "unsigned json", target: "secretsmanager.ListSecrets", want: false},
 		{name: "unsigned get", want: false},
@@ -317,5 +318,16 @@ func TestCloudTrailShortTarget(t *testing.T) {
 	got, err := rt.Identify(r, nil)
 	if err != nil || got.Operation == nil || got.Operation.Name != "LookupEvents" {
 		t.Errorf("short CloudTrail target: %+v, %v", got, err)
+	}
+}
+
+func TestUnsignedFormPostToABucketIsS3(t *testing.T) {
+	t.Parallel()
+	rt := route.New(route.Options{})
+	r := httptest.NewRequest("POST", "/bkt?delete", strings.NewReader("<Delete/>"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	got, err := rt.Identify(r, []byte("<Delete/>"))
+	if err != nil || got.Service.Name != "s3" || got.Operation.Name != "DeleteObjects" {
+		t.Errorf("Identify = %+v, %v", got, err)
 	}
 }
