@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -308,9 +309,26 @@ func readBounded(body io.ReadCloser, declared, limit int64, p Protocol) ([]byte,
 			return buf, nil
 		}
 		if err != nil {
-			return nil, apierr.From(err)
+			return nil, bodyReadError(err, p)
 		}
 	}
+}
+
+// bodyReadError classifies a failure to read a body: over a server-side
+// limit (http.MaxBytesReader), cut short by the client, or anything else
+// (which apierr.From turns into a 5xx).
+func bodyReadError(err error, p Protocol) *apierr.Error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		e := p.errBodyTooLarge()
+		e.Err = fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
+		return e
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, "The request body terminated unexpectedly."),
+			fmt.Errorf("%w: %w", ErrIncompleteBody, err))
+	}
+	return apierr.From(err)
 }
 
 // bufferedBody replays a body that was read to be hashed.

@@ -2,11 +2,13 @@ package sigv4_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"abacus/internal/sigv4"
 )
@@ -22,7 +24,9 @@ func TestVerifyBodyReplay(t *testing.T) {
 		body     string
 		declared bool
 		limit    int64
+		wrap     func(r *http.Request)
 		wantCode string
+		wantIs   error
 	}{
 		{name: "declared", body: big, declared: true},
 		{name: "undeclared", body: big},
@@ -30,6 +34,12 @@ func TestVerifyBodyReplay(t *testing.T) {
 		{name: "undeclared over limit", body: big, limit: 1000, wantCode: "RequestEntityTooLarge"},
 		{name: "declared over limit", body: big, declared: true, limit: 1000, wantCode: "RequestEntityTooLarge"},
 		{name: "at limit", body: big, limit: int64(len(big))},
+		{name: "server limit", body: big, wrap: func(r *http.Request) {
+			r.Body = http.MaxBytesReader(nil, r.Body, 100)
+		}, wantCode: "RequestEntityTooLarge", wantIs: sigv4.ErrBodyTooLarge},
+		{name: "client hung up", body: big, wrap: func(r *http.Request) {
+			r.Body = io.NopCloser(io.MultiReader(strings.NewReader("Action="), iotest.ErrReader(io.ErrUnexpectedEOF)))
+		}, wantCode: "IncompleteBody", wantIs: sigv4.ErrIncompleteBody},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,10 +54,16 @@ func TestVerifyBodyReplay(t *testing.T) {
 					r.ContentLength = -1
 				}
 			}}.build(t)
+			if tt.wrap != nil {
+				tt.wrap(r)
+			}
 			res, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{MaxBodyBytes: tt.limit})
 			if tt.wantCode != "" {
 				if w := toWire(t, err); w.Code != tt.wantCode {
 					t.Fatalf("error %s, want %s", w.Code, tt.wantCode)
+				}
+				if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+					t.Errorf("errors.Is(%v, %v) = false", err, tt.wantIs)
 				}
 				return
 			}
