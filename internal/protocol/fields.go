@@ -138,14 +138,16 @@ func appendFields(out *[]Field, t reflect.Type, index []int) error {
 
 func parseTag(sf reflect.StructField, tag string) (Field, error) {
 	f := Field{GoName: sf.Name, Name: sf.Name, Type: sf.Type}
-	parts := strings.Split(tag, ",")
-	if parts[0] != "" {
-		f.Name = parts[0]
+	name, opts, _ := strings.Cut(tag, ",")
+	if name != "" {
+		f.Name = name
 	}
 	bad := func(opt string) error {
 		return fmt.Errorf("protocol: field %s: bad aws tag option %q", sf.Name, opt)
 	}
-	for _, opt := range parts[1:] {
+	for opts != "" {
+		var opt string
+		opt, opts, _ = strings.Cut(opts, ",")
 		key, val, hasVal := strings.Cut(opt, "=")
 		switch key {
 		case "omitempty":
@@ -165,15 +167,30 @@ func parseTag(sf reflect.StructField, tag string) (Field, error) {
 				return f, bad(opt)
 			}
 			f.LocationName = val
-			f.Location = map[string]Location{"header": InHeader, "headers": InHeaders, "querystring": InQueryString, "uri": InURI}[key]
-		case "member":
-			f.MemberName = val
-		case "key":
-			f.KeyName = val
-		case "value":
-			f.ValueName = val
-		case "xml":
-			f.XMLName = val
+			switch key {
+			case "header":
+				f.Location = InHeader
+			case "headers":
+				f.Location = InHeaders
+			case "querystring":
+				f.Location = InQueryString
+			default:
+				f.Location = InURI
+			}
+		case "member", "key", "value", "xml":
+			if val == "" {
+				return f, bad(opt)
+			}
+			switch key {
+			case "member":
+				f.MemberName = val
+			case "key":
+				f.KeyName = val
+			case "value":
+				f.ValueName = val
+			default:
+				f.XMLName = val
+			}
 		case "timestamp":
 			switch val {
 			case TimestampISO8601, TimestampUnix, TimestampRFC822:
@@ -183,9 +200,6 @@ func parseTag(sf reflect.StructField, tag string) (Field, error) {
 			}
 		case "":
 		default:
-			return f, bad(opt)
-		}
-		if (key == "member" || key == "key" || key == "value" || key == "xml") && val == "" {
 			return f, bad(opt)
 		}
 	}
