@@ -18,6 +18,17 @@ type Set struct {
 	byAction map[string][]int32
 	bySvc    map[string][]int32
 	always   []int32
+	// actH and svcH index the same lists by keyHash, so that a lookup
+	// needs neither a lowered copy of the action nor string hashing; a
+	// hash hit is confirmed by comparing the key.
+	actH     map[uint64]hashEntry
+	svcH     map[uint64]hashEntry
+	collided bool // two keys share a hash: consult the string indexes too
+}
+
+type hashEntry struct {
+	key  string
+	list []int32
 }
 
 type sref struct {
@@ -85,6 +96,22 @@ func NewSet(policies ...*Policy) *Set {
 		}
 		s.byAction[k] = slices.Clip(l)
 	}
+	s.actH = make(map[uint64]hashEntry, len(s.byAction))
+	for k, l := range s.byAction {
+		if _, dup := s.actH[keyHash(k)]; dup {
+			s.collided = true
+			continue
+		}
+		s.actH[keyHash(k)] = hashEntry{k, l}
+	}
+	s.svcH = make(map[uint64]hashEntry, len(s.bySvc))
+	for k, l := range s.bySvc {
+		if _, dup := s.svcH[keyHash(k)]; dup {
+			s.collided = true
+			continue
+		}
+		s.svcH[keyHash(k)] = hashEntry{k, l}
+	}
 	return s
 }
 
@@ -118,32 +145,57 @@ func (s *Set) Len() int { return len(s.Policies()) }
 // candidates returns the statements that may name action, in order;
 // exact reports that every one of them is known to cover the action.
 func (s *Set) candidates(action string) (list []int32, exact bool) {
-	var buf [128]byte
-	if len(action) <= len(buf) {
-		b := buf[:len(action)]
-		colon := -1
-		for i := 0; i < len(action); i++ {
-			b[i] = lowerASCII(action[i])
-			if colon < 0 && b[i] == ':' {
-				colon = i
-			}
+	// keyHash of the action, and of its service prefix at the colon.
+	h, hp, colon := uint64(14695981039346656037), uint64(0), -1
+	for i := 0; i < len(action); i++ {
+		c := action[i]
+		if c == ':' && colon < 0 {
+			colon, hp = i, h
 		}
-		if l, ok := s.byAction[string(b)]; ok {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	if e, ok := s.actH[h]; ok && asciiEqualFold(e.key, action) {
+		return e.list, true
+	}
+	if s.collided {
+		if l, found := s.exactSlow(action); found {
 			return l, true
 		}
-		if colon > 0 {
-			if l, ok := s.bySvc[string(b[:colon])]; ok {
+	}
+	if colon > 0 {
+		if e, ok := s.svcH[hp]; ok && asciiEqualFold(e.key, action[:colon]) {
+			return e.list, false
+		}
+		if s.collided {
+			if l, ok := s.bySvc[strings.ToLower(action[:colon])]; ok {
 				return l, false
 			}
 		}
-		return s.always, false
 	}
-	// Very long action names: walk everything.
-	all := make([]int32, len(s.refs))
-	for i := range all {
-		all[i] = int32(i)
+	return s.always, false
+}
+
+// exactSlow looks action up in the string-keyed index; it runs only when
+// two keys of the set share a hash, and allocates only for action names
+// longer than 128 bytes.
+func (s *Set) exactSlow(action string) ([]int32, bool) {
+	if len(s.byAction) == 0 {
+		return nil, false
 	}
-	return all, false
+	var buf [128]byte
+	b := buf[:0]
+	if len(action) > len(buf) {
+		b = make([]byte, 0, len(action))
+	}
+	for i := 0; i < len(action); i++ {
+		b = append(b, lowerASCII(action[i]))
+	}
+	l, ok := s.byAction[string(b)]
+	return l, ok
 }
 
 // Evaluate decides r against every policy in s: [ExplicitDeny] if a Deny
