@@ -191,14 +191,29 @@ func (p Protocol) errSignature(akid, provided, canonical, stringToSign string) *
 		e := apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msgS3SigMismatch).
 			With("AWSAccessKeyId", akid).
 			With("StringToSign", stringToSign).
-			With("SignatureProvided", provided)
+			With("SignatureProvided", provided).
+			With("StringToSignBytes", spacedHex(stringToSign))
 		if canonical != "" {
-			e = e.With("CanonicalRequest", canonical)
+			e = e.With("CanonicalRequest", canonical).With("CanonicalRequestBytes", spacedHex(canonical))
 		}
 		return wrap(e, ErrSignatureMismatch)
 	default:
 		return wrap(apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msgSigMismatch+detail), ErrSignatureMismatch)
 	}
+}
+
+// spacedHex renders s as S3 does in StringToSignBytes: two lower-case hex
+// digits per byte, separated by spaces.
+func spacedHex(s string) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 0, 3*len(s))
+	for i := 0; i < len(s); i++ {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, digits[s[i]>>4], digits[s[i]&15])
+	}
+	return string(b)
 }
 
 // errSignatureText is a SignatureDoesNotMatch with a specific message (Query

@@ -2,6 +2,7 @@ package sigv4_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -422,5 +423,24 @@ func TestScope(t *testing.T) {
 		if region != tt.wantRegion || svc != tt.wantSvc || ok != tt.wantOK {
 			t.Errorf("%s: Scope = %q, %q, %v; want %q, %q, %v", tt.name, region, svc, ok, tt.wantRegion, tt.wantSvc, tt.wantOK)
 		}
+	}
+}
+
+// TestS3SignatureMismatchDetail checks the debugging elements of S3's
+// SignatureDoesNotMatch: StringToSignBytes and CanonicalRequestBytes spell
+// out StringToSign and CanonicalRequest as space-separated hex bytes.
+func TestS3SignatureMismatchDetail(t *testing.T) {
+	t.Parallel()
+	r := req{method: "GET", service: "s3", url: "http://s3.local/b/k", secret: "wrong"}.build(t)
+	_, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{Protocol: sigv4.ProtocolS3})
+	w := toWire(t, err, "StringToSign", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes", "SignatureProvided")
+	for text, spaced := range map[string]string{"StringToSign": "StringToSignBytes", "CanonicalRequest": "CanonicalRequestBytes"} {
+		b, err := hex.DecodeString(strings.ReplaceAll(w.Extra[spaced], " ", ""))
+		if err != nil || string(b) != w.Extra[text] || w.Extra[text] == "" {
+			t.Errorf("%s = %q does not spell %s = %q", spaced, w.Extra[spaced], text, w.Extra[text])
+		}
+	}
+	if a := r.Header.Get("Authorization"); !strings.HasSuffix(a, "Signature="+w.Extra["SignatureProvided"]) {
+		t.Errorf("SignatureProvided = %q, not the one sent in %q", w.Extra["SignatureProvided"], a)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"abacus/internal/apierr"
@@ -49,6 +50,9 @@ func TestCanonicalRequestGolden(t *testing.T) {
 			}
 			got := ae.Code + "\n" + ae.Message + "\n"
 			for _, f := range ae.Extra {
+				if strings.HasSuffix(f.Name, "Bytes") {
+					continue // the hex spelling of another field
+				}
 				got += "--- " + f.Name + "\n" + f.Value + "\n"
 			}
 			path := filepath.Join("testdata", "canonical", tt.name+".golden")
