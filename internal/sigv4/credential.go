@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -89,4 +90,19 @@ type CredentialLookupFunc func(ctx context.Context, accessKeyID string) (Credent
 // LookupCredential calls f.
 func (f CredentialLookupFunc) LookupCredential(ctx context.Context, accessKeyID string) (Credential, error) {
 	return f(ctx, accessKeyID)
+}
+
+// StaticCredentials is a fixed set of credentials keyed by access key ID,
+// for tests and for keys configured at start-up. It is safe for concurrent
+// lookups as long as nobody modifies it.
+type StaticCredentials map[string]Credential
+
+// LookupCredential returns the credential for accessKeyID, or an error
+// wrapping [ErrUnknownAccessKey].
+func (s StaticCredentials) LookupCredential(_ context.Context, accessKeyID string) (Credential, error) {
+	c, ok := s[accessKeyID]
+	if !ok {
+		return Credential{}, fmt.Errorf("access key %q: %w", accessKeyID, ErrUnknownAccessKey)
+	}
+	return c, nil
 }

@@ -2,7 +2,9 @@ package sigv4_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -59,5 +61,19 @@ func TestProtocolString(t *testing.T) {
 		if got := p.String(); got != want {
 			t.Errorf("Protocol(%d).String() = %q, want %q", p, got, want)
 		}
+	}
+}
+
+func TestStaticCredentials(t *testing.T) {
+	t.Parallel()
+	creds := sigv4.StaticCredentials{testAKID: {AccessKeyID: testAKID, Secret: sigv4.NewSecretKey(testSecret), Principal: "root"}}
+	v := sigv4.New(sigv4.Config{Lookup: creds, Now: func() time.Time { return testNow }})
+	res, err := v.Verify(context.Background(), req{}.build(t), sigv4.Options{})
+	if err != nil || res.Credential.Principal != "root" {
+		t.Fatalf("Verify = %+v, %v; want the root principal", res, err)
+	}
+	_, err = creds.LookupCredential(context.Background(), "AKIAOTHER")
+	if !errors.Is(err, sigv4.ErrUnknownAccessKey) {
+		t.Errorf("unknown key: %v, want ErrUnknownAccessKey", err)
 	}
 }
