@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"abacus/internal/model"
@@ -30,8 +31,11 @@ type Sets struct {
 // Stats counts the work of the policy cache since the resolver started.
 type Stats struct {
 	// Hits and Builds count PolicySets lookups served from the cache and
-	// entity or session entries built from the store.
+	// user, role or session entries built from the store.
 	Hits, Builds uint64
+	// GroupBuilds counts groups whose policies were read and compiled; a
+	// user's rebuild reuses the cached policies of its unchanged groups.
+	GroupBuilds uint64
 	// Compiles counts managed policy versions and inline policies compiled.
 	Compiles uint64
 	// Invalidations counts entries dropped because of a change.
@@ -94,10 +98,12 @@ func (r *Resolver) PolicySets(ctx context.Context, p *model.Principal) (Sets, er
 	return sets, nil
 }
 
-// entry is one cached build: an entity's identity and boundary sets or a
-// session's session set, with what it depends on.
+// entry is one cached build: an entity's identity and boundary sets, a
+// session's session set, or a group's compiled policies (parts), with what
+// it depends on.
 type entry struct {
 	identity, boundary, session *policy.Set
+	parts                       []*policy.Policy
 	groups                      []key    // group keys
 	policies                    []string // managed policy ARNs
 }
@@ -183,6 +189,7 @@ func (c *policyCache) apply(ch store.Change) {
 		c.drop(entityKey(ch.Account, model.EntityRole, ch.Name))
 	case store.ChangeGroup:
 		g := entityKey(ch.Account, model.EntityGroup, ch.Name)
+		c.drop(g)
 		for k := range c.byGroup[g] {
 			c.drop(k)
 		}
@@ -258,18 +265,28 @@ func (r *Resolver) lookup(k key) (*entry, uint64, error) {
 }
 
 // keep caches e under key unless an invalidation happened since epoch.
-func (r *Resolver) keep(k key, e *entry, epoch uint64, compiles uint64, fresh map[string]*policy.Policy) {
+func (r *Resolver) keep(k key, e *entry, epoch uint64, b *builder) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.cache.stats.Builds++
-	r.cache.stats.Compiles += compiles
+	r.cache.stats.GroupBuilds += uint64(len(b.groupParts))
+	r.cache.stats.Compiles += b.compiles
 	if err := r.drainLocked(); err != nil || r.cache.epoch != epoch {
 		return
 	}
-	for k, p := range fresh {
-		r.cache.managed[k] = p
+	for a, p := range b.fresh {
+		r.cache.managed[a] = p
+	}
+	for gk, ge := range b.groupParts {
+		r.cache.put(gk, ge)
 	}
 	r.cache.put(k, e)
+}
+
+func (r *Resolver) cachedEntry(k key) *entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cache.entries[k]
 }
 
 func (r *Resolver) cachedManaged(k string) *policy.Policy {
@@ -287,6 +304,10 @@ type builder struct {
 	compiles uint64
 	fresh    map[string]*policy.Policy
 	seen     map[string]bool
+	// part is the group entry being built, which records its own
+	// managed-policy dependencies; groupParts are the groups built.
+	part       *entry
+	groupParts map[key]*entry
 }
 
 func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.EntityKind, name string) (*entry, error) {
@@ -304,7 +325,7 @@ func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.
 	if err != nil {
 		return nil, err
 	}
-	r.keep(k, e, epoch, b.compiles, b.fresh)
+	r.keep(k, e, epoch, b)
 	return e, nil
 }
 
@@ -339,7 +360,7 @@ func (r *Resolver) session(ctx context.Context, p *model.Principal) (*entry, err
 	if err != nil {
 		return nil, err
 	}
-	r.keep(k, e, epoch, b.compiles, b.fresh)
+	r.keep(k, e, epoch, b)
 	return e, nil
 }
 
@@ -382,10 +403,27 @@ func (b *builder) entity(ctx context.Context, kind model.EntityKind, name string
 			return err
 		}
 		for _, g := range groups {
-			b.e.groups = append(b.e.groups, entityKey(b.acct, model.EntityGroup, g))
-			if err := add(model.EntityGroup, g); err != nil {
-				return err
+			gk := entityKey(b.acct, model.EntityGroup, g)
+			b.e.groups = append(b.e.groups, gk)
+			ge := b.r.cachedEntry(gk)
+			if ge == nil {
+				ge = &entry{}
+				b.part = ge
+				ps, err := b.policiesOf(ctx, model.EntityGroup, g)
+				b.part = nil
+				if err != nil {
+					return err
+				}
+				ge.parts = ps
+				if b.groupParts == nil {
+					b.groupParts = map[key]*entry{}
+				}
+				b.groupParts[gk] = ge
 			}
+			for _, a := range ge.policies {
+				b.depend(a)
+			}
+			pols = append(pols, ge.parts...)
 		}
 	}
 	b.e.identity = policy.NewSet(pols...)
@@ -459,13 +497,21 @@ func (b *builder) policiesOf(ctx context.Context, kind model.EntityKind, name st
 	}
 }
 
+// depend records that the entry being built uses managed policy arn.
+func (b *builder) depend(arn string) {
+	if !b.seen[arn] {
+		b.seen[arn] = true
+		b.e.policies = append(b.e.policies, arn)
+	}
+}
+
 // managed returns the compiled default version of a managed policy, from
 // the shared cache when it holds it (no store read then), and records the
 // dependency.
 func (b *builder) managed(ctx context.Context, arn string) (*policy.Policy, error) {
-	if !b.seen[arn] {
-		b.seen[arn] = true
-		b.e.policies = append(b.e.policies, arn)
+	b.depend(arn)
+	if b.part != nil && !slices.Contains(b.part.policies, arn) {
+		b.part.policies = append(b.part.policies, arn)
 	}
 	if p := b.fresh[arn]; p != nil {
 		return p, nil

@@ -377,6 +377,7 @@ func TestInvalidation(t *testing.T) {
 		name    string
 		change  func(context.Context, store.Tx) error
 		rebuilt int // entries rebuilt by warm() after the change
+		groups  int // group parts read and compiled again
 		check   func(t *testing.T)
 	}{
 		{
@@ -385,6 +386,7 @@ func TestInvalidation(t *testing.T) {
 				return tx.PutInlinePolicy(ctx, acct, model.EntityGroup, "ML-Team", model.InlinePolicy{PolicyName: "more", Document: allow("sagemaker:StopNotebookInstance")})
 			},
 			rebuilt: 1, // alice only; bob is not in ML-Team
+			groups:  1, // ML-Team; Readers is reused
 			check: func(t *testing.T) {
 				sets, _ := w.res.PolicySets(ctx, alice)
 				if d := decide(t, sets, alice, "sagemaker:StopNotebookInstance"); d != policy.Allowed {
@@ -398,6 +400,7 @@ func TestInvalidation(t *testing.T) {
 				return tx.DeleteInlinePolicy(ctx, acct, model.EntityGroup, "Readers", "read")
 			},
 			rebuilt: 2, // alice and bob
+			groups:  1, // Readers, read once for both
 			check: func(t *testing.T) {
 				sets, _ := w.res.PolicySets(ctx, bob)
 				if d := decide(t, sets, bob, "s3:GetObject"); d == policy.Allowed {
@@ -412,6 +415,7 @@ func TestInvalidation(t *testing.T) {
 				return err
 			},
 			rebuilt: 1,
+			groups:  1, // ML-Team, which attaches the policy
 			check: func(t *testing.T) {
 				sets, _ := w.res.PolicySets(ctx, alice)
 				if d := decide(t, sets, alice, "sagemaker:CreateNotebookInstance"); d == policy.Allowed {
@@ -460,10 +464,14 @@ func TestInvalidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			update(t, w.st, tt.change)
-			before := w.res.Stats().Builds
+			before := w.res.Stats()
 			warm()
-			if got := w.res.Stats().Builds - before; got != uint64(tt.rebuilt) {
+			after := w.res.Stats()
+			if got := after.Builds - before.Builds; got != uint64(tt.rebuilt) {
 				t.Errorf("rebuilt %d entries, want %d", got, tt.rebuilt)
+			}
+			if got := after.GroupBuilds - before.GroupBuilds; got != uint64(tt.groups) {
+				t.Errorf("rebuilt %d groups, want %d", got, tt.groups)
 			}
 			if tt.check != nil {
 				tt.check(t)
