@@ -14,29 +14,25 @@ import (
 	"abacus/internal/store"
 )
 
+const (
+	insertAuditEvent = `INSERT OR IGNORE INTO audit_events (event_id, account, event_time, event_name, event_source,
+		username, access_key_id, source_identity, read_only, error_code, denied, resources, event)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertAuditResource = "INSERT INTO audit_resources (event_id, account, event_time, type, name) VALUES (?, ?, ?, ?, ?)"
+)
+
 // AppendAuditEvents implements [store.AuditEvents]: the batch is one
 // transaction, on disk when this returns nil.
 func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
-	defer func() { _ = tx.Rollback() }()
-	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO audit_events (event_id, account, event_time, event_name, event_source,
-		username, access_key_id, source_identity, read_only, error_code, denied, resources, event)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("append audit events: %w", err)
-	}
-	defer ins.Close()
-	insRes, err := tx.PrepareContext(ctx, "INSERT INTO audit_resources (event_id, account, event_time, type, name) VALUES (?, ?, ?, ?, ?)")
-	if err != nil {
-		return fmt.Errorf("append audit events: %w", err)
-	}
-	defer insRes.Close()
+	defer func() { _ = sqlTx.Rollback() }()
+	t := &tx{tx: sqlTx, stmts: &s.ws, write: true}
 	for _, r := range recs {
 		if r.EventID == "" || r.AccountID == "" || r.EventTime.IsZero() {
 			return fmt.Errorf("append audit events: record without event ID, account or time (%q)", r.EventID)
@@ -49,8 +45,8 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 		if event == nil {
 			event = []byte{}
 		}
-		t := r.EventTime.UnixNano()
-		res, err := ins.ExecContext(ctx, r.EventID, string(r.AccountID), t, r.EventName, r.EventSource, r.Username,
+		at := r.EventTime.UnixNano()
+		res, err := t.exec(ctx, insertAuditEvent, r.EventID, string(r.AccountID), at, r.EventName, r.EventSource, r.Username,
 			r.AccessKeyID, r.SourceIdentity, r.ReadOnly, r.ErrorCode, r.Denied, resources, event)
 		if err != nil {
 			return fmt.Errorf("append audit event %s: %w", r.EventID, err)
@@ -59,12 +55,12 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 			continue // already stored: a retried batch
 		}
 		for _, rr := range r.Resources {
-			if _, err := insRes.ExecContext(ctx, r.EventID, string(r.AccountID), t, rr.Type, rr.Name); err != nil {
+			if _, err := t.exec(ctx, insertAuditResource, r.EventID, string(r.AccountID), at, rr.Type, rr.Name); err != nil {
 				return fmt.Errorf("append audit event %s: %w", r.EventID, err)
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("append audit events: commit: %w", err)
 	}
 	return nil
@@ -153,7 +149,7 @@ func (s *Store) LookupAuditEvents(ctx context.Context, acct model.AccountID, q m
 	var out []model.AuditRecord
 	next := ""
 	err := s.View(ctx, func(ctx context.Context, rt store.ReadTx) error {
-		rows, err := rt.(*tx).tx.QueryContext(ctx, query, args...)
+		rows, err := rt.(*tx).query(ctx, query, args...)
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func (t *tx) getEntity(ctx context.Context, acct model.AccountID, kind model.Ent
 		return entity{}, fmt.Errorf("entity kind %q: %w", kind, store.ErrNotFound)
 	}
 	var e entity
-	err := t.queryRow(ctx, "SELECT id, name, doc FROM iam_entities WHERE account = ? AND kind = ? AND name_key = ?",
+	err := t.queryRow(ctx, qGetEntity,
 		string(acct), string(kind), nameKey(name)).Scan(&e.id, &e.name, &e.doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return entity{}, notFound("%s %q", kind, name)
@@ -195,7 +195,7 @@ func listQuery[T any](ctx context.Context, t *tx, base string, args []any, opts 
 // builds a page whose marker is the sort key of the last item returned.
 func keyset[T any](ctx context.Context, t *tx, q string, args []any, limit int, scan func(*sql.Rows) (T, []string, error)) (store.Page[T], error) {
 	var page store.Page[T]
-	rows, err := t.tx.QueryContext(ctx, q+" LIMIT ?", append(args, limit+1)...)
+	rows, err := t.query(ctx, q+" LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return page, fmt.Errorf("list: %w", err)
 	}
@@ -364,7 +364,7 @@ func (t *tx) UpdateGroup(ctx context.Context, acct model.AccountID, name string,
 }
 
 func (t *tx) announceMembers(ctx context.Context, acct model.AccountID, groupID string) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT e.name FROM group_members m
+	rows, err := t.query(ctx, `SELECT e.name FROM group_members m
 		JOIN iam_entities e ON e.account = m.account AND e.id = m.user_id
 		WHERE m.account = ? AND m.group_id = ?`, string(acct), groupID)
 	if err != nil {

@@ -38,7 +38,7 @@ func (t *tx) GetAccessKey(ctx context.Context, accessKeyID string) (model.Access
 	if err := t.check(); err != nil {
 		return model.AccessKey{}, err
 	}
-	k, err := scanKey(t.queryRow(ctx, "SELECT "+keyCols+" WHERE k.id = ?", accessKeyID))
+	k, err := scanKey(t.queryRow(ctx, qGetAccessKey, accessKeyID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, notFound("access key %s", accessKeyID)
 	}
@@ -50,7 +50,7 @@ func (t *tx) ListAccessKeys(ctx context.Context, acct model.AccountID, user stri
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+keyCols+" WHERE k.account = ? AND k.user_id = ? ORDER BY k.created, k.id", string(acct), uid)
+	rows, err := t.query(ctx, "SELECT "+keyCols+" WHERE k.account = ? AND k.user_id = ? ORDER BY k.created, k.id", string(acct), uid)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (t *tx) GetSession(ctx context.Context, accessKeyID string) (model.Session,
 	var s model.Session
 	var acct, secret, token string
 	var doc []byte
-	err := t.queryRow(ctx, "SELECT account, secret, token, doc FROM sessions WHERE id = ?", accessKeyID).Scan(&acct, &secret, &token, &doc)
+	err := t.queryRow(ctx, qGetSession, accessKeyID).Scan(&acct, &secret, &token, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, notFound("session %s", accessKeyID)
 	}
@@ -189,7 +189,7 @@ func (t *tx) PurgeExpiredSessions(ctx context.Context, now time.Time) (int, erro
 	if err := t.checkWrite(); err != nil {
 		return 0, err
 	}
-	rows, err := t.tx.QueryContext(ctx, "DELETE FROM sessions WHERE expires <= ? RETURNING account, id", now.UnixNano())
+	rows, err := t.query(ctx, "DELETE FROM sessions WHERE expires <= ? RETURNING account, id", now.UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("purge sessions: %w", err)
 	}

@@ -55,8 +55,7 @@ func (t *tx) policy(ctx context.Context, acct model.AccountID, arn string) (mode
 	if err := t.check(); err != nil {
 		return model.ManagedPolicy{}, "", err
 	}
-	row := t.queryRow(ctx, "SELECT "+policyCols+` FROM managed_policies p
-		WHERE p.account IN (?, ?) AND p.arn = ? ORDER BY p.account = ? LIMIT 1`,
+	row := t.queryRow(ctx, qGetPolicy,
 		string(acct), string(acct), string(acct), string(model.AWSAccount), arn, string(model.AWSAccount))
 	p, owner, _, err := scanPolicy(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -146,7 +145,7 @@ func (t *tx) GetPolicyVersion(ctx context.Context, acct model.AccountID, arn, id
 	}
 	v := model.PolicyVersion{VersionID: id, IsDefault: id == p.DefaultVersionID}
 	var created int64
-	err = t.queryRow(ctx, "SELECT document, created FROM policy_versions WHERE account = ? AND arn = ? AND version = ?",
+	err = t.queryRow(ctx, qGetPolicyVersion,
 		string(owner), arn, n).Scan(&v.Document, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, notFound("policy %s version %q", arn, id)
@@ -160,7 +159,7 @@ func (t *tx) ListPolicyVersions(ctx context.Context, acct model.AccountID, arn s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.QueryContext(ctx, "SELECT version, document, created FROM policy_versions WHERE account = ? AND arn = ? ORDER BY version DESC",
+	rows, err := t.query(ctx, "SELECT version, document, created FROM policy_versions WHERE account = ? AND arn = ? ORDER BY version DESC",
 		string(owner), arn)
 	if err != nil {
 		return nil, err

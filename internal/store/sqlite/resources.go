@@ -36,7 +36,7 @@ func (t *tx) GetResource(ctx context.Context, acct model.AccountID, typ, id stri
 	if err := t.check(); err != nil {
 		return model.Resource{}, err
 	}
-	r, err := scanResource(t.queryRow(ctx, "SELECT "+resourceCols+" FROM resources WHERE account = ? AND type = ? AND id = ?", string(acct), typ, id))
+	r, err := scanResource(t.queryRow(ctx, qGetResource, string(acct), typ, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("%s %q", typ, id)
 	}

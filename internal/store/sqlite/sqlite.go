@@ -72,6 +72,7 @@ var ErrLocked = errors.New("data dir is locked")
 // Store is the SQLite [store.Store]. It is safe for concurrent use.
 type Store struct {
 	w, r   *sql.DB
+	ws, rs stmtCache // prepared statements of w and r
 	feed   store.Feed
 	lock   *os.File
 	dir    string
@@ -91,13 +92,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{log: log, feed: store.Feed{Backlog: opts.FeedBacklog}}
-	sync := "FULL"
+	syncMode := "FULL"
 	if opts.InMemory || opts.Dir == "" {
 		d, err := os.MkdirTemp("", "abacus-mem-")
 		if err != nil {
 			return nil, fmt.Errorf("open in-memory store: %w", err)
 		}
-		s.dir, s.temp, sync = d, true, "OFF"
+		s.dir, s.temp, syncMode = d, true, "OFF"
 	} else {
 		if strings.ContainsAny(opts.Dir, "?") {
 			return nil, fmt.Errorf("open store: data dir %q must not contain '?'", opts.Dir)
@@ -122,7 +123,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		busy = 5 * time.Second
 	}
 	path := filepath.Join(s.dir, DBFile)
-	common := fmt.Sprintf("_busy_timeout=%d&_journal_mode=WAL&_synchronous=%s&_foreign_keys=0", busy.Milliseconds(), sync)
+	common := fmt.Sprintf("_busy_timeout=%d&_journal_mode=WAL&_synchronous=%s&_foreign_keys=0", busy.Milliseconds(), syncMode)
 	s.w, err = sql.Open("sqlite", path+"?"+common+"&_txlock=immediate")
 	if err != nil {
 		return fail(fmt.Errorf("open store: %w", err))
@@ -140,7 +141,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := migrate(ctx, s.w, now, log); err != nil {
 		return fail(fmt.Errorf("open store: %w", err))
 	}
-	if err := checkPragmas(ctx, s.w, sync); err != nil {
+	if err := checkPragmas(ctx, s.w, syncMode); err != nil {
 		return fail(fmt.Errorf("open store: %w", err))
 	}
 	readers := opts.MaxReaders
@@ -154,13 +155,19 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s.r.SetMaxOpenConns(readers)
 	s.r.SetMaxIdleConns(readers)
 	s.r.SetConnMaxIdleTime(0)
+	if err := s.ws.prepare(ctx, s.w, writeQueries); err != nil {
+		return fail(fmt.Errorf("open store: %w", err))
+	}
+	if err := s.rs.prepare(ctx, s.r, readQueries); err != nil {
+		return fail(fmt.Errorf("open store: %w", err))
+	}
 	log.LogAttrs(ctx, slog.LevelInfo, "store opened", slog.String("dir", s.dir), slog.Bool("in_memory", s.temp))
 	return s, nil
 }
 
 // checkPragmas verifies that the connection runs with the journal mode and
 // synchronous setting that durability depends on.
-func checkPragmas(ctx context.Context, db *sql.DB, sync string) error {
+func checkPragmas(ctx context.Context, db *sql.DB, syncMode string) error {
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return err
@@ -169,7 +176,7 @@ func checkPragmas(ctx context.Context, db *sql.DB, sync string) error {
 	if err := db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&syn); err != nil {
 		return err
 	}
-	want := map[string]int{"OFF": 0, "NORMAL": 1, "FULL": 2}[sync]
+	want := map[string]int{"OFF": 0, "NORMAL": 1, "FULL": 2}[syncMode]
 	if !strings.EqualFold(mode, "wal") || syn != want {
 		return fmt.Errorf("sqlite runs with journal_mode=%s synchronous=%d, want wal and %d", mode, syn, want)
 	}
@@ -185,10 +192,8 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) Close() error {
 	s.closed.Do(func() {
 		s.feed.Close()
-		var errs []error
-		if s.r != nil {
-			errs = append(errs, s.r.Close())
-		}
+		// Readers first, so that the checkpoint can truncate the WAL.
+		errs := []error{s.closeReaders()}
 		if s.w != nil && !s.temp {
 			if _, err := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 				errs = append(errs, fmt.Errorf("checkpoint: %w", err))
@@ -200,11 +205,21 @@ func (s *Store) Close() error {
 	return s.cerr
 }
 
-// release closes the writer, drops the lock and removes a temporary dir.
+func (s *Store) closeReaders() error {
+	if s.r == nil {
+		return nil
+	}
+	err := errors.Join(s.rs.close(), s.r.Close())
+	s.r = nil
+	return err
+}
+
+// release closes the database, drops the lock and removes a temporary
+// dir.
 func (s *Store) release() error {
-	var errs []error
+	errs := []error{s.closeReaders()}
 	if s.w != nil {
-		errs = append(errs, s.w.Close())
+		errs = append(errs, s.ws.close(), s.w.Close())
 	}
 	if s.lock != nil {
 		errs = append(errs, unlockDir(s.lock))
@@ -225,7 +240,7 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx stor
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{tx: sqlTx, write: true}
+	t := &tx{tx: sqlTx, stmts: &s.ws, write: true}
 	defer func() {
 		t.done = true
 		if p := recover(); p != nil {
@@ -252,7 +267,7 @@ func (s *Store) View(ctx context.Context, fn func(ctx context.Context, tx store.
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &tx{tx: sqlTx}
+	t := &tx{tx: sqlTx, stmts: &s.rs}
 	defer func() {
 		t.done = true
 		_ = sqlTx.Rollback()

@@ -26,6 +26,7 @@ var errReadOnly = errors.New("store: write in a read-only transaction")
 // tx implements [store.Tx]; View hands it out as [store.ReadTx].
 type tx struct {
 	tx      *sql.Tx
+	stmts   *stmtCache
 	write   bool
 	done    bool
 	changes []store.Change
@@ -54,12 +55,61 @@ func (t *tx) announce(acct model.AccountID, kind store.ChangeKind, name string) 
 	t.changes = append(t.changes, store.Change{Account: acct, Kind: kind, Name: name})
 }
 
+// exec, query and queryRow run q, through a statement prepared when the
+// store opened if q is one of the hot queries.
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, q, args...)
 }
 
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmts.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+// stmtCache holds statements prepared on a *sql.DB when the store opens;
+// database/sql re-prepares each on a connection the first time a
+// transaction there uses it (Tx.StmtContext does that on the transaction's
+// own connection) and reuses it afterwards. Statements cannot be prepared
+// lazily from inside a transaction: DB.PrepareContext needs a free
+// connection, and the writer has only the one the transaction holds. It is
+// read-only after open, so safe for concurrent use.
+type stmtCache struct {
+	m map[string]*sql.Stmt
+}
+
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, queries []string) error {
+	c.m = make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		c.m[q] = st
+	}
+	return nil
+}
+
+func (c *stmtCache) get(q string) *sql.Stmt { return c.m[q] }
+
+func (c *stmtCache) close() error {
+	var errs []error
+	for _, st := range c.m {
+		errs = append(errs, st.Close())
+	}
+	c.m = nil
+	return errors.Join(errs...)
 }
 
 // nameKey is the case-folded form of an IAM name. IAM names are ASCII
