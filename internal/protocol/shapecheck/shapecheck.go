@@ -55,8 +55,10 @@ type ShapeRef struct {
 	LocationName string `json:"locationName"`
 	Flattened    bool   `json:"flattened"`
 	XMLAttribute bool   `json:"xmlAttribute"`
-	JSONValue    bool   `json:"jsonvalue"`
-	Streaming    bool   `json:"streaming"`
+	// TimestampFormat overrides the shape's and protocol's format.
+	TimestampFormat string `json:"timestampFormat"`
+	JSONValue       bool   `json:"jsonvalue"`
+	Streaming       bool   `json:"streaming"`
 }
 
 // Shape is one botocore shape.
@@ -71,6 +73,8 @@ type Shape struct {
 	Payload   string               `json:"payload"`
 	Streaming bool                 `json:"streaming"`
 	Document  bool                 `json:"document"`
+	// TimestampFormat is the format of a timestamp shape, when set.
+	TimestampFormat string `json:"timestampFormat"`
 }
 
 // Checker loads botocore models once and checks types against them. It is
@@ -184,7 +188,7 @@ func (c *Checker) Problems(service, operation string, in, out any, opts ...Optio
 	if !ok {
 		return []string{fmt.Sprintf("the model has no operation %q", operation)}
 	}
-	w := walker{m: m, opts: o, rest: strings.HasPrefix(m.Metadata.Protocol, "rest-"), xml: m.Metadata.Protocol == "rest-xml" || m.Metadata.Protocol == "query" || m.Metadata.Protocol == "ec2"}
+	w := walker{m: m, opts: o, proto: m.Metadata.Protocol, rest: strings.HasPrefix(m.Metadata.Protocol, "rest-"), xml: m.Metadata.Protocol == "rest-xml" || m.Metadata.Protocol == "query" || m.Metadata.Protocol == "ec2"}
 	for _, side := range []struct {
 		name  string
 		v     any
@@ -209,6 +213,7 @@ func (c *Checker) Problems(service, operation string, in, out any, opts ...Optio
 
 type walker struct {
 	m        *Model
+	proto    string
 	opts     options
 	rest     bool
 	xml      bool
@@ -266,6 +271,7 @@ func (w *walker) structure(t reflect.Type, shapeName, path string, seen map[stri
 		}
 		byName[f.Name] = f
 		w.binding(f, ref, shape, top, fpath)
+		w.timestamp(f, ref, fpath)
 		w.value(f.Type, ref, fpath, seen)
 	}
 	if w.opts.required {
@@ -351,6 +357,40 @@ func (w *walker) binding(f *protocol.Field, ref *ShapeRef, parent *Shape, top bo
 		if f.KeyName != wantKey || f.ValueName != wantValue {
 			w.errorf(path, "map entry names %q/%q, the model says %q/%q", f.KeyName, f.ValueName, wantKey, wantValue)
 		}
+	}
+}
+
+// timestamp compares a timestamp field's format with the model's: the
+// member's or shape's timestampFormat, else the protocol's default for the
+// field's location (headers RFC 822, query strings ISO 8601, JSON bodies
+// epoch seconds, XML bodies ISO 8601).
+func (w *walker) timestamp(f *protocol.Field, ref *ShapeRef, path string) {
+	shape := w.m.Shapes[ref.Shape]
+	if shape == nil || shape.Type != "timestamp" {
+		return
+	}
+	def := protocol.TimestampISO8601
+	switch {
+	case f.Location == protocol.InHeader:
+		def = protocol.TimestampRFC822
+	case f.Location == protocol.InQueryString:
+		def = protocol.TimestampISO8601
+	case w.proto == "json" || w.proto == "rest-json":
+		def = protocol.TimestampUnix
+	}
+	want := def
+	if shape.TimestampFormat != "" {
+		want = shape.TimestampFormat
+	}
+	if ref.TimestampFormat != "" {
+		want = ref.TimestampFormat
+	}
+	got := def
+	if f.Timestamp != "" {
+		got = f.Timestamp
+	}
+	if got != want {
+		w.errorf(path, "timestamp format %s, the model says %s (tag timestamp=%s)", got, want, want)
 	}
 }
 

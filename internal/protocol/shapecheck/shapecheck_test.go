@@ -114,6 +114,10 @@ type DescribeSecretOutput struct {
 	VersionIdsToStages map[string][]string
 }
 
+type retainUntil struct {
+	RetainUntil *time.Time `aws:"ObjectLockRetainUntilDate,header=x-amz-object-lock-retain-until-date"`
+}
+
 func TestProblems(t *testing.T) {
 	t.Parallel()
 	c := shapecheck.New(t)
@@ -154,6 +158,12 @@ func TestProblems(t *testing.T) {
 			`badDeleteObjectsOutput.Errors: flattened is false, the model says true`,
 		}},
 		{name: "json service", service: "secretsmanager", op: "DescribeSecret", out: &DescribeSecretOutput{}},
+		{name: "header timestamp format", service: "s3", op: "GetObject", out: &retainUntil{}, want: []string{
+			`retainUntil.RetainUntil: timestamp format rfc822, the model says iso8601 (tag timestamp=iso8601)`,
+		}},
+		{name: "header timestamp format tagged", service: "s3", op: "GetObject", out: &struct {
+			RetainUntil *time.Time `aws:"ObjectLockRetainUntilDate,header=x-amz-object-lock-retain-until-date,timestamp=iso8601"`
+		}{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
