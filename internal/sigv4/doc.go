@@ -5,8 +5,9 @@
 // The flow for one request is:
 //
 //	v := sigv4.New(sigv4.Config{Lookup: keys, Now: clock.Now})
+//	_, service, _ := sigv4.Scope(r) // route: s3, iam, sts, sagemaker, ...
+//	if service == "s3" && !sigv4.IsSigned(r) { /* anonymous S3 request */ }
 //	res, err := v.Verify(ctx, r, sigv4.Options{Protocol: sigv4.ProtocolQuery})
-//	if errors.Is(err, sigv4.ErrNotSigned) { /* anonymous request */ }
 //	if err != nil { /* err is an *apierr.Error in the protocol's codes */ }
 //	// res.Credential.Principal is the caller; read the payload from res.Body.
 //
