@@ -54,7 +54,7 @@ type fixture struct {
 	now   time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{store: newFakeStore(), now: t0}
 	f.store.addRole(target)
