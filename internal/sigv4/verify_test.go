@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"abacus/internal/sigv4"
 )
@@ -94,4 +96,35 @@ func TestUnsignedContentSHA256Tolerated(t *testing.T) {
 	if _, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{Protocol: sigv4.ProtocolS3}); err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
+}
+
+// TestVerifyConcurrent shares one Verifier between goroutines verifying
+// requests of several scopes, some with bad signatures; run with -race.
+func TestVerifyConcurrent(t *testing.T) {
+	t.Parallel()
+	v := sigv4.New(sigv4.Config{Lookup: testLookup(testNow), Now: func() time.Time { return testNow }, KeyCacheSize: 3})
+	services := []string{"iam", "sts", "sagemaker", "secretsmanager", "elasticmapreduce"}
+	var reqs []*http.Request
+	var good []bool
+	for i, svc := range services {
+		for _, secret := range []string{testSecret, "wrong"} {
+			reqs = append(reqs, req{service: svc, body: "Action=X&N=" + strconv.Itoa(i), secret: secret}.build(t))
+			good = append(good, secret == testSecret)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				k := (g + i) % len(reqs)
+				r := reqs[k].Clone(context.Background())
+				r.Body = io.NopCloser(strings.NewReader("Action=X&N=" + strconv.Itoa(k/2)))
+				_, err := v.Verify(context.Background(), r, sigv4.Options{})
+				if (err == nil) != good[k] {
+					t.Errorf("request %d: err = %v, want success %v", k, err, good[k])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
