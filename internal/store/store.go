@@ -141,6 +141,7 @@ type UserReader interface {
 	// GetUser returns the user whose name equals name without regard to
 	// case.
 	GetUser(ctx context.Context, acct model.AccountID, name string) (model.User, error)
+	// ListUsers lists the account's users by name, filtered by path prefix.
 	ListUsers(ctx context.Context, acct model.AccountID, opts ListOptions) (Page[model.User], error)
 	// ListGroupsForUser lists the groups the user belongs to.
 	ListGroupsForUser(ctx context.Context, acct model.AccountID, user string, opts ListOptions) (Page[model.Group], error)
@@ -172,7 +173,11 @@ type UserWriter interface {
 
 // GroupReader reads IAM groups.
 type GroupReader interface {
+	// GetGroup returns the group whose name equals name without regard to
+	// case.
 	GetGroup(ctx context.Context, acct model.AccountID, name string) (model.Group, error)
+	// ListGroups lists the account's groups by name, filtered by path
+	// prefix.
 	ListGroups(ctx context.Context, acct model.AccountID, opts ListOptions) (Page[model.Group], error)
 	// ListGroupMembers lists the users in the group (PathPrefix is
 	// ignored).
@@ -181,6 +186,8 @@ type GroupReader interface {
 
 // GroupWriter changes IAM groups.
 type GroupWriter interface {
+	// CreateGroup stores a new group; [ErrConflict] if the name is taken
+	// without regard to case.
 	CreateGroup(ctx context.Context, acct model.AccountID, g model.Group) error
 	// UpdateGroup replaces the group named name with g, keeping GroupID and
 	// CreateDate; a new GroupName renames it.
@@ -192,12 +199,17 @@ type GroupWriter interface {
 
 // RoleReader reads IAM roles.
 type RoleReader interface {
+	// GetRole returns the role whose name equals name without regard to
+	// case.
 	GetRole(ctx context.Context, acct model.AccountID, name string) (model.Role, error)
+	// ListRoles lists the account's roles by name, filtered by path prefix.
 	ListRoles(ctx context.Context, acct model.AccountID, opts ListOptions) (Page[model.Role], error)
 }
 
 // RoleWriter changes IAM roles.
 type RoleWriter interface {
+	// CreateRole stores a new role; [ErrConflict] if the name is taken
+	// without regard to case.
 	CreateRole(ctx context.Context, acct model.AccountID, r model.Role) error
 	// UpdateRole replaces the role named r.RoleName (roles cannot be
 	// renamed), keeping RoleID and CreateDate. It covers trust policy,
@@ -234,7 +246,11 @@ type PolicyReader interface {
 	// GetPolicy returns the policy with the given ARN if it belongs to acct
 	// or to [model.AWSAccount], with counts for acct.
 	GetPolicy(ctx context.Context, acct model.AccountID, arn string) (model.ManagedPolicy, error)
+	// ListPolicies lists managed policies by name (then owner), with counts
+	// for acct.
 	ListPolicies(ctx context.Context, acct model.AccountID, opts PolicyListOptions) (Page[model.ManagedPolicy], error)
+	// GetPolicyVersion returns one version ("v1", "v2", ...) of a policy
+	// visible to acct.
 	GetPolicyVersion(ctx context.Context, acct model.AccountID, arn, versionID string) (model.PolicyVersion, error)
 	// ListPolicyVersions lists all versions, newest first.
 	ListPolicyVersions(ctx context.Context, acct model.AccountID, arn string) ([]model.PolicyVersion, error)
@@ -249,6 +265,8 @@ type PolicyReader interface {
 	// policy is attached to, ordered by kind then name.
 	ListEntitiesForPolicy(ctx context.Context, acct model.AccountID, arn string, opts ListOptions) (Page[model.PolicyEntity], error)
 
+	// GetInlinePolicy returns an entity's inline policy; names compare
+	// without regard to case.
 	GetInlinePolicy(ctx context.Context, acct model.AccountID, kind model.EntityKind, entity, policyName string) (model.InlinePolicy, error)
 	// ListInlinePolicies lists an entity's inline policies with their
 	// documents (PathPrefix is ignored).
@@ -276,6 +294,8 @@ type PolicyWriter interface {
 	// CreatePolicyVersion adds a version with the next number ("vN", never
 	// reused) and makes it the default when setDefault.
 	CreatePolicyVersion(ctx context.Context, acct model.AccountID, arn, document string, setDefault bool, created time.Time) (model.PolicyVersion, error)
+	// SetDefaultPolicyVersion makes an existing version the default and
+	// sets the policy's UpdateDate.
 	SetDefaultPolicyVersion(ctx context.Context, acct model.AccountID, arn, versionID string, updated time.Time) error
 	// DeletePolicyVersion deletes a non-default version; [ErrInUse] for the
 	// default.
@@ -291,6 +311,8 @@ type PolicyWriter interface {
 	// are unique per entity without regard to case; replacing keeps the
 	// stored spelling of the name.
 	PutInlinePolicy(ctx context.Context, acct model.AccountID, kind model.EntityKind, entity string, p model.InlinePolicy) error
+	// DeleteInlinePolicy deletes an entity's inline policy; [ErrNotFound]
+	// if it has none of that name.
 	DeleteInlinePolicy(ctx context.Context, acct model.AccountID, kind model.EntityKind, entity, policyName string) error
 }
 
@@ -311,8 +333,12 @@ type AccessKeyWriter interface {
 	// [ErrNotFound] if k.UserName names no user; [ErrConflict] if the ID
 	// exists in any account.
 	CreateAccessKey(ctx context.Context, acct model.AccountID, k model.AccessKey) error
+	// UpdateAccessKeyStatus sets a key of acct Active or Inactive.
 	UpdateAccessKeyStatus(ctx context.Context, acct model.AccountID, accessKeyID string, status model.AccessKeyStatus) error
+	// RecordAccessKeyUse stores when, with which service and in which
+	// region a key of acct was last used.
 	RecordAccessKeyUse(ctx context.Context, acct model.AccountID, accessKeyID string, used model.AccessKeyLastUsed) error
+	// DeleteAccessKey deletes a key of acct.
 	DeleteAccessKey(ctx context.Context, acct model.AccountID, accessKeyID string) error
 }
 
@@ -328,6 +354,7 @@ type SessionWriter interface {
 	// PutSession stores a new session under acct (s.AccountID is
 	// ignored); [ErrConflict] if the access key ID exists.
 	PutSession(ctx context.Context, acct model.AccountID, s model.Session) error
+	// DeleteSession deletes a session of acct.
 	DeleteSession(ctx context.Context, acct model.AccountID, accessKeyID string) error
 	// PurgeExpiredSessions deletes, in every account, the sessions that
 	// expired at or before now, and returns how many.
@@ -346,6 +373,8 @@ type ResourceListOptions struct {
 
 // ResourceReader reads generic resources.
 type ResourceReader interface {
+	// GetResource returns the resource (acct, typ, id); IDs compare
+	// exactly.
 	GetResource(ctx context.Context, acct model.AccountID, typ, id string) (model.Resource, error)
 	// ListResources lists resources of one type ordered by ID (byte-wise).
 	ListResources(ctx context.Context, acct model.AccountID, typ string, opts ResourceListOptions) (Page[model.Resource], error)
