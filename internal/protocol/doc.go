@@ -46,7 +46,8 @@
 //
 //   - A field's name is the member name in the botocore model (the shape's
 //     member key, e.g. RoleName, AssumeRolePolicyDocument). When a Go name
-//     cannot match, the first element of an `aws:"Name"` tag overrides it.
+//     cannot match, the first element of an `aws:"Name"` tag overrides it:
+//     STS's lower-case "arn", or a Go initialism (RoleID `aws:"RoleId"`).
 //     `aws:"-"` excludes a field. Unexported fields are ignored; an embedded
 //     struct's fields are promoted as in encoding/json.
 //   - Types follow the model: string and enum -> string (or a named string
