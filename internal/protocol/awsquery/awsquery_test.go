@@ -283,3 +283,18 @@ func TestValues(t *testing.T) {
 		t.Errorf("malformed body: err = %v", err)
 	}
 }
+
+func TestMarshalEmptyResult(t *testing.T) {
+	t.Parallel()
+	type empty struct {
+		Marker *string
+	}
+	got, err := awsquery.Marshal(iamNS, "Op", "r", &empty{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<OpResponse xmlns=\"" + iamNS + "\">\n  <OpResult></OpResult>\n  <ResponseMetadata>\n    <RequestId>r</RequestId>\n  </ResponseMetadata>\n</OpResponse>\n"
+	if string(got) != want {
+		t.Errorf("Marshal = %q, want %q", got, want)
+	}
+}

@@ -29,6 +29,7 @@ type Encoder struct {
 	// milliseconds only when non-zero, as IAM and STS write them.
 	Millis bool
 	depth  int
+	opened int // len(Buf) right after the last start tag
 }
 
 // Bytes returns the encoded document.
@@ -61,12 +62,16 @@ func (e *Encoder) Open(name string, attrs ...string) {
 	}
 	e.Buf = append(e.Buf, '>')
 	e.depth++
+	e.opened = len(e.Buf)
 }
 
-// Close ends the element opened last, by name.
+// Close ends the element opened last, by name. An element without content
+// closes on the same line: <Name></Name>.
 func (e *Encoder) Close(name string) {
 	e.depth--
-	e.newline()
+	if len(e.Buf) != e.opened {
+		e.newline()
+	}
 	e.Buf = append(e.Buf, "</"...)
 	e.Buf = append(e.Buf, name...)
 	e.Buf = append(e.Buf, '>')
@@ -247,17 +252,8 @@ func (e *Encoder) member(name string, v reflect.Value, f *protocol.Field) error 
 			return err
 		}
 		e.Open(name, as...)
-		start := len(e.Buf)
 		if err := e.fields(v, fields); err != nil {
 			return err
-		}
-		if len(e.Buf) == start {
-			// No children: keep <Name></Name> on one line.
-			e.depth--
-			e.Buf = append(e.Buf, "</"...)
-			e.Buf = append(e.Buf, name...)
-			e.Buf = append(e.Buf, '>')
-			return nil
 		}
 		e.Close(name)
 		return nil
