@@ -130,12 +130,13 @@ func invalidArgument(name, value string) *apierr.Error {
 		With("ArgumentName", name).With("ArgumentValue", value)
 }
 
-// WriteResponse writes out, an operation's output struct, as S3 does: header=
-// fields become headers (timestamps RFC 1123), a headers= map becomes
-// prefixed headers, a statuscode field sets the status (default 200), and
-// the body is the payload field ([]byte or io.Reader written as is, a struct
-// encoded as XML named for the field) or, when there is none, the body
-// members as an XML document named root ("" writes no body). The
+// WriteResponse writes out, an operation's output struct, as S3 does:
+// header= fields become headers (timestamps RFC 1123), a headers= map
+// becomes prefixed headers, a statuscode field sets the status (default
+// 200), and the body is the payload field ([]byte or io.Reader written as
+// is, the reader closed afterwards when it is an io.Closer; a struct encoded
+// as XML named for the field) or, when there is none, the body members as an
+// XML document named root (see [ResponseRoot]; "" writes no body). The
 // x-amz-request-id and x-amz-id-2 headers are set. A nil out writes an empty
 // 200 response.
 func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out any) error {
@@ -203,6 +204,9 @@ func WriteResponse(w http.ResponseWriter, requestID, hostID, root string, out an
 		h.Set("Content-Type", ContentType)
 	}
 	if stream != nil {
+		if c, ok := stream.(io.Closer); ok {
+			defer c.Close()
+		}
 		w.WriteHeader(status)
 		_, err := io.Copy(w, stream)
 		return err
