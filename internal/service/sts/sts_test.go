@@ -50,15 +50,15 @@ var target = model.Role{
 
 type fixture struct {
 	svc   *sts.Service
-	store *fakeStore
+	store *testStore
 	now   time.Time
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	f := &fixture{store: newFakeStore(), now: t0}
+	f := &fixture{store: newTestStore(t), now: t0}
 	f.store.addRole(target)
-	f.store.policies["arn:aws:iam::aws:policy/ReadOnlyAccess"] = true
+	f.store.addPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")
 	f.svc = sts.New(sts.Options{
 		Store: f.store,
 		IDs:   model.IDGenerator{Rand: rand.NewChaCha8([32]byte{1})},
@@ -200,8 +200,8 @@ func TestGetSessionToken(t *testing.T) {
 				t.Fatalf("error (-want +got):\n%s", diff)
 			}
 			if err != nil {
-				if len(f.store.sessions) != 0 {
-					t.Errorf("a failed call stored %d sessions", len(f.store.sessions))
+				if n := f.store.count(); n != 0 {
+					t.Errorf("a failed call stored %d sessions", n)
 				}
 				return
 			}
@@ -212,8 +212,8 @@ func TestGetSessionToken(t *testing.T) {
 			if got := c.Expiration.Sub(t0); got != tt.wantLife {
 				t.Errorf("lifetime = %v, want %v", got, tt.wantLife)
 			}
-			s, ok := f.store.sessions[c.AccessKeyId]
-			if !ok {
+			s := f.store.session(c.AccessKeyId)
+			if s.AccessKeyID == "" {
 				t.Fatal("session not stored")
 			}
 			want := model.Session{AccountID: acct, Kind: model.SessionUser, AccessKeyID: c.AccessKeyId,
@@ -531,8 +531,8 @@ func TestAssumeRole(t *testing.T) {
 				t.Fatalf("error (-want +got):\n%s", diff)
 			}
 			if err != nil {
-				if len(f.store.sessions) != 0 {
-					t.Errorf("a failed call stored %d sessions", len(f.store.sessions))
+				if n := f.store.count(); n != 0 {
+					t.Errorf("a failed call stored %d sessions", n)
 				}
 				return
 			}
@@ -559,7 +559,7 @@ func TestAssumeRole(t *testing.T) {
 			want.RoleARN, want.RoleID, want.RoleName = target.ARN, target.RoleID, target.RoleName
 			want.AccessKeyID, want.SecretAccessKey, want.SessionToken = c.AccessKeyId, c.SecretAccessKey, c.SessionToken
 			want.IssuedAt, want.Expiration = t0, t0.Add(tt.wantLife)
-			if diff := cmp.Diff(want, f.store.sessions[c.AccessKeyId]); diff != "" {
+			if diff := cmp.Diff(want, f.store.session(c.AccessKeyId)); diff != "" {
 				t.Errorf("stored session (-want +got):\n%s", diff)
 			}
 		})
@@ -679,7 +679,7 @@ func TestAssumeRoleAsService(t *testing.T) {
 			if err != nil {
 				return
 			}
-			s := f.store.sessions[got.Credentials.AccessKeyId]
+			s := f.store.session(got.Credentials.AccessKeyId)
 			if s.SourceIdentity != tt.req.SourceIdentity || s.SessionName != tt.req.SessionName || s.RoleARN != target.ARN {
 				t.Errorf("stored session = %+v", s)
 			}

@@ -153,7 +153,7 @@ func TestPolicyTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := f.store.sessions[out.Credentials.AccessKeyId]; s.SourceIdentity != "alice" {
+	if s := f.store.session(out.Credentials.AccessKeyId); s.SourceIdentity != "alice" {
 		t.Errorf("session source identity = %q", s.SourceIdentity)
 	}
 	if _, err := f.svc.AssumeRoleAsService(context.Background(), sts.ServiceSession{Service: "lambda.amazonaws.com",
