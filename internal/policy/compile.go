@@ -103,11 +103,7 @@ func Compile(d *Document, o Options) (*Policy, error) {
 			cs.principal, cs.notPrincipal = compilePrincipal(st.NotPrincipal), true
 		}
 		for _, c := range st.Condition {
-			cc, msg := compileCondition(c, vars)
-			if msg != "" {
-				return nil, d.errAt(i, st.Sid, "Condition", c.keyOff, msg)
-			}
-			cs.conds = append(cs.conds, cc)
+			cs.conds = append(cs.conds, compileCondition(c, vars))
 		}
 	}
 	return p, nil
@@ -141,7 +137,7 @@ func compilePrincipal(p *Principal) *cprincipal {
 			cp.all = true
 		case isAccountID(a):
 			cp.accounts = append(cp.accounts, a)
-		case strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":root") && isAccountID(accountOf(a)) && strings.Count(a, ":") == 5:
+		case strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":root") && strings.Count(a, ":") == 5 && isAccountID(accountOf(a)):
 			cp.accounts = append(cp.accounts, accountOf(a))
 		default:
 			cp.arns = append(cp.arns, a)
@@ -153,12 +149,9 @@ func compilePrincipal(p *Principal) *cprincipal {
 	return cp
 }
 
+// accountOf returns the account field of an ARN known to have six parts.
 func accountOf(a string) string {
-	parts := strings.SplitN(a, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
+	return strings.SplitN(a, ":", 6)[4]
 }
 
 // match reports whether pr is one of the principals. named reports that it

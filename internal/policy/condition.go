@@ -28,17 +28,13 @@ type cval struct {
 	null bool
 }
 
-func compileCondition(c Condition, vars bool) (ccond, string) {
-	oi, msg := lookupOperator(c.Operator)
-	if msg != "" {
-		return ccond{}, msg
-	}
+// compileCondition compiles a condition that Validate has accepted: its
+// operator is known and its values parse.
+func compileCondition(c Condition, vars bool) ccond {
+	oi, _ := lookupOperator(c.Operator)
 	cc := ccond{op: c.Operator, key: compileKey(c.Key), info: oi}
 	v := vars && oi.vars
 	for _, raw := range c.Values {
-		if m := oi.check(raw); m != "" {
-			return ccond{}, m
-		}
 		cv := cval{raw: raw}
 		switch oi.base {
 		case bStringEquals, bStringEqualsIgnoreCase, bBool:
@@ -61,7 +57,7 @@ func compileCondition(c Condition, vars bool) (ccond, string) {
 		}
 		cc.vals = append(cc.vals, cv)
 	}
-	return cc, ""
+	return cc
 }
 
 // eval reports whether the condition holds for r, following

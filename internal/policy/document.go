@@ -332,15 +332,18 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 		field("Id")
 		writeString(&b, d.ID)
 	}
-	field("Statement")
-	b.WriteByte('[')
-	for i, st := range d.Statements {
-		if i > 0 {
-			b.WriteByte(',')
+	if d.hasStmt || len(d.Statements) > 0 {
+		field("Statement")
+		b.WriteByte('[')
+		for i, st := range d.Statements {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			st.marshal(&b)
 		}
-		st.marshal(&b)
+		b.WriteByte(']')
 	}
-	b.WriteString("]}")
+	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 

@@ -67,6 +67,16 @@ func TestParse(t *testing.T) {
 			want: &policy.Document{Statements: []*policy.Statement{{Sid: "A\n", Effect: "Allow", Action: []string{"s:a"}, Resource: []string{"arn:aws:s3:::b/é😀/x"}}}},
 		},
 		{
+			name: "control-escapes",
+			src:  `{"Statement":{"Sid":"\b\f\r\t","Effect":"Allow","Action":"s:a","Resource":"arn:aws:s3:::b/\ud800\u0041\ud83d"}}`,
+			want: &policy.Document{Statements: []*policy.Statement{{Sid: "\b\f\r\t", Effect: "Allow", Action: []string{"s:a"}, Resource: []string{"arn:aws:s3:::b/\uFFFDA\uFFFD"}}}},
+		},
+		{
+			name: "empty-object",
+			src:  `{}`,
+			want: &policy.Document{},
+		},
+		{
 			name: "empty-arrays",
 			src:  `{"Statement":[{"Effect":"Allow","Action":[],"Resource":[]}]}`,
 			want: &policy.Document{Statements: []*policy.Statement{{Effect: "Allow", Action: []string{}, Resource: []string{}}}},
@@ -100,6 +110,9 @@ func TestParseSyntaxErrors(t *testing.T) {
 		{`{"a":[1 2]}`, 1, 9, "want ',' or ']'"},
 		{`{"a":"x`, 1, 6, "unterminated string"},
 		{`{"a":"\q"}`, 1, 7, "invalid escape"},
+		{`{"a\q":1}`, 1, 4, "invalid escape"},
+		{`{"a":"\u1`, 1, 9, "invalid \\u escape"},
+		{`{"a":"\ud800\u12"}`, 1, 15, "invalid \\u escape"},
 		{`{"a":"\u12"}`, 1, 9, "invalid \\u escape"},
 		{"{\"a\":\"\x01\"}", 1, 7, "control character"},
 		{"{\"a\":\"\xff\"}", 1, 7, "invalid UTF-8"},

@@ -98,21 +98,23 @@ func NewSet(policies ...*Policy) *Set {
 	}
 	s.actH = make(map[uint64]hashEntry, len(s.byAction))
 	for k, l := range s.byAction {
-		if _, dup := s.actH[keyHash(k)]; dup {
-			s.collided = true
-			continue
-		}
-		s.actH[keyHash(k)] = hashEntry{k, l}
+		s.collided = addHashed(s.actH, keyHash(k), k, l) || s.collided
 	}
 	s.svcH = make(map[uint64]hashEntry, len(s.bySvc))
 	for k, l := range s.bySvc {
-		if _, dup := s.svcH[keyHash(k)]; dup {
-			s.collided = true
-			continue
-		}
-		s.svcH[keyHash(k)] = hashEntry{k, l}
+		s.collided = addHashed(s.svcH, keyHash(k), k, l) || s.collided
 	}
 	return s
+}
+
+// addHashed adds key's list under hash h and reports a collision (h
+// already taken), in which case the entry is left to the string index.
+func addHashed(m map[uint64]hashEntry, h uint64, key string, l []int32) bool {
+	if _, dup := m[h]; dup {
+		return true
+	}
+	m[h] = hashEntry{key, l}
+	return false
 }
 
 func appendOnce(l []int32, v int32) []int32 {

@@ -347,9 +347,6 @@ func (p *jparser) object() (*jvalue, error) {
 // count characters, not bytes).
 func lineCol(src []byte, off int) (line, col int) {
 	line, col = 1, 1
-	if off > len(src) {
-		off = len(src)
-	}
 	for i := 0; i < off; {
 		r, n := utf8.DecodeRune(src[i:])
 		if r == '\n' {

@@ -193,6 +193,22 @@ func TestPrincipalMatching(t *testing.T) {
 	})
 }
 
+// A role trust policy has no Resource: the role is the resource.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+func TestTrustPolicy(t *testing.T) {
+	p := `{"Version":"2012-10-17","Statement":[{"Sid":"T","Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	svc := func(name string) func(*policy.Request) {
+		return func(r *policy.Request) {
+			r.Principal = policy.Caller{Type: policy.PrincipalService, Service: name}
+			r.Action, r.Resource = "sts:AssumeRole", "arn:aws:iam::123456789012:role/Studio"
+		}
+	}
+	runMatchCases(t, []matchCase{
+		{name: "service-assumes", kind: policy.KindTrust, policy: p, req: svc("sagemaker.amazonaws.com"), want: policy.Allowed, doc: docPrincipal},
+		{name: "other-service", kind: policy.KindTrust, policy: p, req: svc("ec2.amazonaws.com"), want: policy.ImplicitDeny, doc: docPrincipal},
+	})
+}
+
 // NotPrincipal: the statement applies to every principal except those
 // listed. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
 func TestNotPrincipal(t *testing.T) {

@@ -163,7 +163,7 @@ func splitDefault(body string) (name, def string, hasDef, ok bool) {
 		// A lone quote inside is malformed; '' is an escaped quote.
 		for j := 0; j < len(inner); j++ {
 			if inner[j] == '\'' {
-				if j+1 >= len(inner) || inner[j+1] != '\'' {
+				if !strings.HasPrefix(inner[j+1:], "'") {
 					return "", "", false, false
 				}
 				j++

@@ -78,6 +78,7 @@ func TestValidate(t *testing.T) {
 		{"principal-and-notprincipal", resK, stmt(`{"Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:GetObject","Resource":"*"}`), "NotPrincipal", "both Principal and NotPrincipal", docNotPrinc},
 		{"unknown-principal-type", resK, stmt(`{"Effect":"Allow","Principal":{"Amazon":"x"},"Action":"s3:GetObject","Resource":"*"}`), "Principal", "unknown principal type", docPrincipal},
 		{"bad-aws-principal", resK, stmt(`{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"s3:GetObject","Resource":"*"}`), "Principal", "invalid principal", docPrincipal},
+		{"bad-account-id", resK, stmt(`{"Effect":"Allow","Principal":{"AWS":"12345678901x"},"Action":"s3:GetObject","Resource":"*"}`), "Principal", "invalid principal", docPrincipal},
 		{"notprincipal-bad-aws", resK, stmt(`{"Effect":"Deny","NotPrincipal":{"AWS":"12345"},"Action":"s3:GetObject","Resource":"*"}`), "NotPrincipal", "invalid principal", docNotPrinc},
 		{"trust-no-resource", trustK, stmt(`{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole","Resource":"*"}`), "Resource", "must not contain Resource", docPrincipal},
 		{"trust-no-notresource", trustK, stmt(`{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole","NotResource":"*"}`), "NotResource", "must not contain NotResource", docPrincipal},

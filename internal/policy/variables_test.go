@@ -68,6 +68,7 @@ func TestPolicyVariables(t *testing.T) {
 		{name: "unterminated", policy: res(v12, "arn:aws:s3:::b/${aws:username"), req: resource("arn:aws:s3:::b/${aws:username"), want: policy.Allowed, doc: docVariables},
 		{name: "bad-default", policy: res(v12, "arn:aws:s3:::b/${aws:username, anonymous}"), req: resource("arn:aws:s3:::b/${aws:username, anonymous}"), want: policy.Allowed, doc: docVariables},
 		{name: "lone-quote-default", policy: res(v12, "arn:aws:s3:::b/${aws:username, 'a'b'}"), req: resource("arn:aws:s3:::b/${aws:username, 'a'b'}"), want: policy.Allowed, doc: docVariables},
+		{name: "lone-quote-at-end", policy: res(v12, "arn:aws:s3:::b/${a', 'x''}"), req: resource("arn:aws:s3:::b/${a', 'x''}"), want: policy.Allowed, doc: docVariables},
 		{name: "empty-name", policy: res(v12, "arn:aws:s3:::b/${}"), req: resource("arn:aws:s3:::b/${}"), want: policy.Allowed, doc: docVariables},
 		// No variables in 2008-10-17 or versionless policies: literal text.
 		{name: "v2008-literal", policy: res(policy.Version2008, "arn:aws:s3:::b/${aws:username}"), req: resource("arn:aws:s3:::b/${aws:username}"), want: policy.Allowed, doc: docVersion},
