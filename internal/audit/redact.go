@@ -26,10 +26,13 @@ type Rule func(req, resp any) (any, any)
 // `aws:"Name"` tag overrides it, `aws:"-"` excludes it) and writes member
 // names in lower camel case as CloudTrail does (RoleName -> roleName). On
 // the way it drops, wherever they occur:
-//   - members whose name is a sensitive field (see [DefaultSensitiveFields];
+//   - members whose name is a sensitive field or ends with a sensitive
+//     suffix (see [DefaultSensitiveFields] and [DefaultSensitiveSuffixes];
 //     compared case-insensitively), such as SecretAccessKey in
 //     CreateAccessKey's output: CloudTrail records the access key without
-//     its secret;
+//     its secret. abacus also drops AssumeRole's session token, which
+//     CloudTrail records, because here it is a working bearer credential
+//     on a trail that tests and CI logs pass around;
 //   - values of the secret types [model.Secret] and [model.SecretKey];
 //   - blobs ([]byte) and streams (io.Reader), which CloudTrail never
 //     records (object bodies, SecretBinary);
@@ -42,30 +45,41 @@ type Rule func(req, resp any) (any, any)
 // A Redactor is configured before use and is then safe for concurrent use
 // by any number of goroutines. Build one with [NewRedactor].
 type Redactor struct {
-	fields map[string]bool
-	rules  map[string]Rule
+	fields   map[string]bool
+	suffixes []string // lower case
+	rules    map[string]Rule
 }
 
 // DefaultSensitiveFields are the member names [NewRedactor] drops
-// everywhere: credentials, passwords, secret values and one-time codes.
+// everywhere: credentials, secret values, one-time codes and URLs that
+// carry a bearer token (SageMaker's presigned AuthorizedUrl).
 func DefaultSensitiveFields() []string {
 	return []string{
 		"SecretAccessKey", "SessionToken", "SecretKey",
 		"SecretString", "SecretBinary",
-		"Password", "NewPassword", "OldPassword", "MasterUserPassword",
-		"PrivateKey", "ClientSecret",
+		"Password", "ClientSecret",
 		"SAMLAssertion", "WebIdentityToken",
 		"AuthenticationCode1", "AuthenticationCode2", "TokenCode",
 		"Base32StringSeed", "QRCodePNG",
+		"AuthorizedUrl",
 	}
 }
 
+// DefaultSensitiveSuffixes are the name endings [NewRedactor] drops
+// everywhere, for the many spellings services give the same secret
+// (NewPassword, MasterUserPassword, KdcAdminPassword, SSECustomerKey,
+// CopySourceSSECustomerKey, ...).
+func DefaultSensitiveSuffixes() []string {
+	return []string{"Password", "Passphrase", "SecretAccessKey", "PrivateKey", "SSECustomerKey", "SecretString"}
+}
+
 // NewRedactor returns a Redactor that drops [DefaultSensitiveFields] and
-// applies the default per-operation rules (Secrets Manager's
+// names ending in [DefaultSensitiveSuffixes] and applies the default per-operation rules (Secrets Manager's
 // GetSecretValue records null responseElements).
 func NewRedactor() *Redactor {
 	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}}
 	r.Drop(DefaultSensitiveFields()...)
+	r.DropSuffix(DefaultSensitiveSuffixes()...)
 	r.SetRule("secretsmanager.amazonaws.com", "GetSecretValue", func(req, _ any) (any, any) { return req, nil })
 	r.SetRule("secretsmanager.amazonaws.com", "BatchGetSecretValue", func(req, _ any) (any, any) { return req, nil })
 	return r
@@ -77,6 +91,29 @@ func (r *Redactor) Drop(fields ...string) {
 	for _, f := range fields {
 		r.fields[strings.ToLower(f)] = true
 	}
+}
+
+// DropSuffix adds name endings: members whose name ends with one of them
+// (compared case-insensitively) are removed wherever they occur. It must
+// not be called concurrently with other methods.
+func (r *Redactor) DropSuffix(suffixes ...string) {
+	for _, s := range suffixes {
+		r.suffixes = append(r.suffixes, strings.ToLower(s))
+	}
+}
+
+// sensitive reports whether a member name is dropped.
+func (r *Redactor) sensitive(name string) bool {
+	l := strings.ToLower(name)
+	if r.fields[l] {
+		return true
+	}
+	for _, s := range r.suffixes {
+		if strings.HasSuffix(l, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // SetRule installs the rule for one operation, replacing any earlier one.
@@ -162,7 +199,7 @@ func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key().String()
-			if r.fields[strings.ToLower(k)] {
+			if r.sensitive(k) {
 				continue
 			}
 			if ev, ok := r.value(iter.Value(), depth+1); ok {
@@ -236,7 +273,7 @@ func (r *Redactor) collect(v reflect.Value, m map[string]any, depth int) {
 		if !f.IsExported() {
 			continue
 		}
-		if r.fields[strings.ToLower(name)] {
+		if r.sensitive(name) {
 			continue
 		}
 		if omitEmpty && fv.IsZero() {

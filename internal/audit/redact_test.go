@@ -122,6 +122,23 @@ func TestRedact(t *testing.T) {
 			wantReq: map[string]any{"userName": "alice", "passwordResetRequired": true},
 		},
 		{
+			name: "suffixes: other spellings of passwords and customer keys", source: "x.amazonaws.com", op: "X",
+			in: &struct {
+				Bucket, Key                              string
+				SSECustomerKey, CopySourceSSECustomerKey *string
+				KerberosAttributes                       struct{ Realm, KdcAdminPassword, ADDomainJoinPassword string }
+				MasterUserPassword                       string
+				NextToken                                string
+			}{"b", "k", &sec, &sec, struct{ Realm, KdcAdminPassword, ADDomainJoinPassword string }{"EC2.INTERNAL", secret, secret}, secret, "page-2"},
+			wantReq: map[string]any{"bucket": "b", "key": "k", "kerberosAttributes": map[string]any{"realm": "EC2.INTERNAL"}, "nextToken": "page-2"},
+		},
+		{
+			name: "presigned URLs carry a bearer token", source: "sagemaker.amazonaws.com", op: "CreatePresignedNotebookInstanceUrl",
+			in:      &struct{ NotebookInstanceName string }{"nb"},
+			out:     &struct{ AuthorizedUrl string }{"https://nb.notebook.us-east-1.sagemaker.aws?authToken=" + secret},
+			wantReq: map[string]any{"notebookInstanceName": "nb"},
+		},
+		{
 			name: "secret types are dropped whatever their field name", source: "x.amazonaws.com", op: "X",
 			in:      typedSecrets{Name: "n", Key: secret, Token: secret},
 			wantReq: map[string]any{"name": "n"},
