@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -357,5 +359,34 @@ func TestEventJSONFields(t *testing.T) {
 	}
 	if bytes.Contains(b, []byte(`"sessionContext"`)) {
 		t.Errorf("long-term user credentials must not carry a sessionContext: %s", b)
+	}
+}
+
+func TestRecordBoundsEventSize(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("x", audit.MaxEventSize)
+	ev := audit.Event{
+		EventID: "e", EventName: "PutRolePolicy", EventTime: t0,
+		RequestParameters: map[string]any{"policyDocument": huge},
+		ResponseElements:  nil,
+		Decision:          &audit.Decision{Decision: audit.DecisionAllow},
+	}
+	rec, err := ev.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Event) > audit.MaxEventSize {
+		t.Fatalf("stored event is %d bytes, more than %d", len(rec.Event), audit.MaxEventSize)
+	}
+	var back audit.Event
+	if err := json.Unmarshal(rec.Event, &back); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"abacusOmitted": fmt.Sprintf("%d bytes exceed the event size limit", len(huge)+len(`{"policyDocument":""}`))}
+	if diff := cmp.Diff(want, back.RequestParameters); diff != "" {
+		t.Errorf("requestParameters (-want +got):\n%s", diff)
+	}
+	if back.ResponseElements != nil || back.EventName != "PutRolePolicy" || back.Decision == nil {
+		t.Errorf("other fields changed: %+v", back)
 	}
 }

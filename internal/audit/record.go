@@ -9,12 +9,31 @@ import (
 	"abacus/internal/model"
 )
 
+// MaxEventSize bounds the JSON of one stored event. CloudTrail delivers
+// events of up to 256 KB; abacus keeps its rows within the same bound.
+const MaxEventSize = 256 << 10
+
 // Record returns e as it is stored: its CloudTrail JSON plus the indexed
-// columns that LookupEvents filters on.
+// columns that LookupEvents filters on. An event whose JSON would exceed
+// [MaxEventSize] keeps every field but requestParameters and
+// responseElements, which are replaced by a note of their size.
 func (e Event) Record() (model.AuditRecord, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return model.AuditRecord{}, fmt.Errorf("audit: marshal event %s: %w", e.EventID, err)
+	}
+	if len(b) > MaxEventSize {
+		note := func(v any) any {
+			if v == nil {
+				return nil
+			}
+			vb, _ := json.Marshal(v) // marshalled once already
+			return map[string]any{"abacusOmitted": fmt.Sprintf("%d bytes exceed the event size limit", len(vb))}
+		}
+		e.RequestParameters, e.ResponseElements = note(e.RequestParameters), note(e.ResponseElements)
+		if b, err = json.Marshal(e); err != nil {
+			return model.AuditRecord{}, fmt.Errorf("audit: marshal event %s: %w", e.EventID, err)
+		}
 	}
 	rec := model.AuditRecord{
 		EventID:        e.EventID,
