@@ -19,6 +19,7 @@ import (
 const (
 	maxChunkLine = 4096 // one chunk header or trailer line
 	maxTrailers  = 16   // trailing headers in one payload
+	minChunkSize = 8192 // every chunk but the last data chunk
 )
 
 // Algorithms of the strings to sign for chunks and trailers.
@@ -38,6 +39,7 @@ type chunkedParams struct {
 	decodedLen  int64
 	maxChunk    int64
 	trailer     http.Header // filled with the trailing headers at EOF
+	declared    []string    // lower-case names listed in x-amz-trailer
 }
 
 // chunkedBody decodes an aws-chunked payload as it is read.
@@ -57,6 +59,8 @@ type chunkedBody struct {
 	off       int
 	remaining int64 // unread bytes of the current unsigned chunk
 	total     int64 // decoded bytes announced so far
+	chunks    int   // chunk headers read so far
+	lastSize  int64 // size of the previous chunk
 	done      bool
 	err       error
 }
@@ -131,6 +135,11 @@ func (c *chunkedBody) nextChunk() error {
 			return errS3BadChunkEncoding("chunk without chunk-signature")
 		}
 	}
+	c.chunks++
+	if size > 0 && c.chunks > 1 && c.lastSize < minChunkSize {
+		return errS3ChunkTooSmall(c.chunks, c.lastSize)
+	}
+	c.lastSize = int64(size)
 	if int64(size) > c.p.decodedLen-c.total {
 		return errS3IncompleteBody()
 	}
@@ -253,6 +262,11 @@ func (c *chunkedBody) readTrailer() error {
 	}
 	for _, f := range fields {
 		c.p.trailer.Add(textproto.CanonicalMIMEHeaderKey(f.name), f.value)
+	}
+	for _, name := range c.p.declared {
+		if _, ok := c.p.trailer[textproto.CanonicalMIMEHeaderKey(name)]; !ok {
+			return errS3MalformedTrailer()
+		}
 	}
 	return nil
 }

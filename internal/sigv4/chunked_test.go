@@ -133,6 +133,7 @@ func TestChunkedPayloads(t *testing.T) {
 		wantBody    []byte // a prefix when an error is expected
 		wantCode    string
 		wantStatus  int
+		wantExtra   map[string]string // extra error elements to check
 		wantTrailer string
 	}{
 		{name: "signed", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: whole,
@@ -173,6 +174,15 @@ func TestChunkedPayloads(t *testing.T) {
 				c1 := e.signed(part1)
 				c2 := e.signed(part2)
 				return join(c1, corrupt(c2, 200), e.signed(part3), e.signed(nil))
+			}},
+		{name: "small middle chunk", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: part3, wantCode: "InvalidChunkSizeError", wantStatus: 400,
+			wantExtra: map[string]string{"Chunk": "2", "BadChunkSize": "21"},
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part3), e.signed(part1), e.signed(part2), e.signed(nil))
+			}},
+		{name: "small middle unsigned chunk", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: join(part1, part3), wantCode: "InvalidChunkSizeError", wantStatus: 400,
+			body: func(*chunkEncoder) []byte {
+				return join(unsigned(part1), unsigned(part3), unsigned(part2), []byte("0\r\nx-amz-checksum-crc32:"+crc+"\r\n\r\n"))
 			}},
 		{name: "reordered chunks", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: []byte{}, wantCode: "SignatureDoesNotMatch", wantStatus: 403,
 			body: func(e *chunkEncoder) []byte {
@@ -219,6 +229,14 @@ func TestChunkedPayloads(t *testing.T) {
 			body: func(e *chunkEncoder) []byte {
 				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signedFinal(), []byte("x-amz-checksum-crc32:"+crc+"\r\n\r\n"))
 			}},
+		{name: "declared trailer missing", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantCode: "MalformedTrailerError", wantStatus: 400,
+			body: func(*chunkEncoder) []byte {
+				return join(unsigned(part1), unsigned(part2), unsigned(part3), []byte("0\r\nx-amz-checksum-sha256:abc=\r\n\r\n"))
+			}},
+		{name: "declared signed trailer missing", mode: sigv4.StreamingSignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantCode: "MalformedTrailerError", wantStatus: 400,
+			body: func(e *chunkEncoder) []byte {
+				return join(e.signed(part1), e.signed(part2), e.signed(part3), e.signedFinal(), e.trailer())
+			}},
 		{name: "bad trailer line", mode: sigv4.StreamingUnsignedPayloadTrailer, decodedLen: -1, wantBody: whole, wantCode: "InvalidRequest", wantStatus: 400,
 			body: func(*chunkEncoder) []byte {
 				return join(unsigned(part1), unsigned(part2), unsigned(part3), []byte("0\r\nno colon here\r\n\r\n"))
@@ -264,8 +282,18 @@ func TestChunkedPayloads(t *testing.T) {
 				if err != nil {
 					t.Fatalf("read: %v", err)
 				}
-			} else if w := toWire(t, err); w.Code != tt.wantCode || w.Status != tt.wantStatus {
-				t.Errorf("read error = %s %d (%s), want %s %d", w.Code, w.Status, w.Message, tt.wantCode, tt.wantStatus)
+			} else {
+				var keep []string
+				for k := range tt.wantExtra {
+					keep = append(keep, k)
+				}
+				w := toWire(t, err, keep...)
+				if w.Code != tt.wantCode || w.Status != tt.wantStatus {
+					t.Errorf("read error = %s %d (%s), want %s %d", w.Code, w.Status, w.Message, tt.wantCode, tt.wantStatus)
+				}
+				if d := diff(tt.wantExtra, w.Extra); d != "" {
+					t.Errorf("error elements (-want +got):\n%s", d)
+				}
 			}
 			if got := res.Trailer.Get("X-Amz-Checksum-Crc32"); got != tt.wantTrailer && tt.wantCode == "" {
 				t.Errorf("trailer checksum = %q, want %q", got, tt.wantTrailer)

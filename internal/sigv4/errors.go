@@ -76,10 +76,12 @@ const (
 	codeIncompleteBody                      = "IncompleteBody"
 	codeIncompleteSignatureException        = "IncompleteSignatureException"
 	codeInvalidArgument                     = "InvalidArgument"
+	codeInvalidChunkSizeError               = "InvalidChunkSizeError"
 	codeInvalidRequest                      = "InvalidRequest"
 	codeInvalidSignatureException           = "InvalidSignatureException"
 	codeInvalidToken                        = "InvalidToken"
 	codeMissingAuthenticationTokenException = "MissingAuthenticationTokenException"
+	codeMalformedTrailerError               = "MalformedTrailerError"
 	codeMissingContentLength                = "MissingContentLength"
 	codeNotImplemented                      = "NotImplemented"
 	codeRequestEntityTooLargeException      = "RequestEntityTooLargeException"
@@ -100,7 +102,7 @@ const (
 	msgS3Skewed        = "The difference between the request time and the current time is too large."
 	msgS3HeaderMalform = "The authorization header is malformed; "
 	msgS3QueryParams   = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
-	msgS3IncompleteBdy = "You did not provide the number of bytes specified by the Content-Length HTTP header."
+	msgIncompleteBody  = "The request body terminated unexpectedly"
 	msgS3SHAMismatch   = "The provided 'x-amz-content-sha256' header does not match what was computed."
 )
 
@@ -268,7 +270,7 @@ func (p Protocol) errBodyTooLarge() *apierr.Error {
 // S3-only errors about the payload.
 
 func errS3IncompleteBody() *apierr.Error {
-	return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, msgS3IncompleteBdy), ErrIncompleteBody)
+	return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, msgIncompleteBody), ErrIncompleteBody)
 }
 
 func errS3ChunkSignature(akid, provided, stringToSign string) *apierr.Error {
@@ -279,6 +281,21 @@ func errS3SHAMismatch(declared, computed string) *apierr.Error {
 	return wrap(apierr.New(http.StatusBadRequest, codeXAmzContentSHA256Mismatch, msgS3SHAMismatch).
 		With("ClientComputedContentSHA256", declared).
 		With("S3ComputedContentSHA256", computed), ErrContentSHA256Mismatch)
+}
+
+// errS3ChunkTooSmall reports a chunk other than the last data chunk that is
+// under 8 KiB: chunk is the 1-based number of the chunk that showed it (the
+// next one), size the short chunk's size.
+func errS3ChunkTooSmall(chunk int, size int64) *apierr.Error {
+	return wrap(apierr.New(http.StatusBadRequest, codeInvalidChunkSizeError,
+		"Only the last chunk is allowed to have a size less than 8192 bytes").
+		With("Chunk", strconv.Itoa(chunk)).
+		With("BadChunkSize", strconv.FormatInt(size, 10)), ErrIncompleteBody)
+}
+
+func errS3MalformedTrailer() *apierr.Error {
+	return wrap(apierr.New(http.StatusBadRequest, codeMalformedTrailerError,
+		"The request contained trailing data that was not well-formed or did not conform to our published schema."), ErrIncompleteBody)
 }
 
 func errS3BadChunkEncoding(detail string) *apierr.Error {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"abacus/internal/apierr"
@@ -240,6 +241,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 		body = newChunkedBody(body, chunkedParams{
 			mode: mode, key: key, seed: a.signature, amzDate: a.amzDate, scope: a.scope,
 			accessKeyID: a.accessKeyID, decodedLen: n, maxChunk: max, trailer: res.Trailer,
+			declared: declaredTrailers(r),
 		})
 	}
 	r.Body = body
@@ -325,7 +327,7 @@ func bodyReadError(err error, p Protocol) *apierr.Error {
 		e.Err = fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
 		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, "The request body terminated unexpectedly."),
+		return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, msgIncompleteBody),
 			fmt.Errorf("%w: %w", ErrIncompleteBody, err))
 	}
 	return apierr.From(err)
@@ -399,6 +401,20 @@ func isHexSHA256(s string) bool {
 		}
 	}
 	return true
+}
+
+// declaredTrailers returns the lower-case header names listed in
+// x-amz-trailer, which the payload's trailer must carry.
+func declaredTrailers(r *http.Request) []string {
+	var names []string
+	for _, v := range r.Header.Values("X-Amz-Trailer") {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
 }
 
 // decodedLength reads x-amz-decoded-content-length, required for aws-chunked.
