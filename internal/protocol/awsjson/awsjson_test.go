@@ -257,3 +257,22 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestDecodeNestedRequired(t *testing.T) {
+	t.Parallel()
+	type tag struct {
+		Key   string `aws:",required"`
+		Value string `aws:",required"`
+	}
+	type in struct {
+		Tags  []tag
+		ByKey map[string]tag
+	}
+	var v in
+	err := awsjson.Decode([]byte(`{"Tags":[{"Key":"a","Value":""},{"Key":"b"}],"ByKey":{"x":{"Value":"1"}}}`), &v)
+	want := "ValidationException: 2 validation errors detected: Value null at 'tags.2.member.value' failed to satisfy constraint: Member must not be null; " +
+		"Value null at 'byKey.x.key' failed to satisfy constraint: Member must not be null"
+	if err == nil || err.Error() != want {
+		t.Errorf("Decode error = %v, want %s", err, want)
+	}
+}

@@ -13,10 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 
 	"abacus/internal/apierr"
 	"abacus/internal/protocol"
@@ -53,15 +56,78 @@ func Decode(body []byte, in any) *apierr.Error {
 			return serialization(fmt.Sprintf("Expected a JSON object as the request body but found %s", kindOf(doc)))
 		}
 	}
-	if err := d.assign(rv.Elem(), obj, "", ""); err != nil {
+	if err := d.assign(rv.Elem(), obj); err != nil {
 		return err
 	}
 	return protocol.ValidationError(apierr.CodeValidationException, d.missing)
 }
 
-// decoder collects the validation paths of absent required members.
+// decoder collects the validation paths of absent required members. segs
+// is the path from the top-level object to the value being decoded; paths
+// are spelled out only when a message needs them.
 type decoder struct {
 	missing []string
+	segs    []seg
+}
+
+// seg is one step of a path: a structure member, a map key or a list index.
+type seg struct {
+	name  string
+	index int // list index when name is ""
+	key   bool
+}
+
+// path spells the current path for serialization messages: Tags[0].Key.
+func (d *decoder) path() string {
+	var b strings.Builder
+	for _, s := range d.segs {
+		switch {
+		case s.name == "" && !s.key:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.name)
+		}
+	}
+	return b.String()
+}
+
+// vpath spells the current path, plus member when not empty, as AWS's
+// validation messages do: tags.1.member.key.
+func (d *decoder) vpath(member string) string {
+	var b strings.Builder
+	add := func(s string) {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	for _, s := range d.segs {
+		switch {
+		case s.key:
+			add(s.name)
+		case s.name == "":
+			add(strconv.Itoa(s.index+1) + ".member")
+		default:
+			add(protocol.ValidationPath(s.name))
+		}
+	}
+	if member != "" {
+		add(protocol.ValidationPath(member))
+	}
+	return b.String()
+}
+
+// descend decodes j into v one step below the current path.
+func (d *decoder) descend(s seg, v reflect.Value, j any) *apierr.Error {
+	d.segs = append(d.segs, s)
+	err := d.assign(v, j)
+	d.segs = d.segs[:len(d.segs)-1]
+	return err
 }
 
 func jsonErrText(err error) string {
@@ -97,25 +163,16 @@ func kindOf(j any) string {
 	return fmt.Sprintf("%T", j)
 }
 
-func mismatch(path, want string, j any) *apierr.Error {
-	return serialization(fmt.Sprintf("Expected %s for member '%s' but found %s", want, path, kindOf(j)))
+func (d *decoder) mismatch(want string, j any) *apierr.Error {
+	return serialization(fmt.Sprintf("Expected %s for member '%s' but found %s", want, d.path(), kindOf(j)))
 }
 
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// assign stores the JSON value j into v. j is never nil. path names the
-// member in serialization messages (Tags[0].Key), vpath in validation
-// messages (tags.1.member.key).
-func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Error {
+// assign stores the JSON value j into v. j is never nil.
+func (d *decoder) assign(v reflect.Value, j any) *apierr.Error {
 	t := v.Type()
 	if t.Kind() == reflect.Pointer {
 		nv := reflect.New(t.Elem())
-		if err := d.assign(nv.Elem(), j, path, vpath); err != nil {
+		if err := d.assign(nv.Elem(), j); err != nil {
 			return err
 		}
 		v.Set(nv)
@@ -136,10 +193,10 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 		case string:
 			tm, err = protocol.ParseTimestamp(x)
 		default:
-			return mismatch(path, "a timestamp", j)
+			return d.mismatch("a timestamp", j)
 		}
 		if err != nil {
-			return serialization(fmt.Sprintf("Invalid timestamp for member '%s': %v", path, err))
+			return serialization(fmt.Sprintf("Invalid timestamp for member '%s': %v", d.path(), err))
 		}
 		v.Set(reflect.ValueOf(tm))
 		return nil
@@ -147,29 +204,29 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 	switch t.Kind() {
 	case reflect.Interface:
 		if t.NumMethod() != 0 {
-			return apierr.Internal(fmt.Errorf("awsjson: unsupported interface type %s at %s", t, path))
+			return apierr.Internal(fmt.Errorf("awsjson: unsupported interface type %s at %s", t, d.path()))
 		}
 		v.Set(reflect.ValueOf(j))
 	case reflect.String:
 		s, ok := j.(string)
 		if !ok {
-			return mismatch(path, "a string", j)
+			return d.mismatch("a string", j)
 		}
 		v.SetString(s)
 	case reflect.Bool:
 		b, ok := j.(bool)
 		if !ok {
-			return mismatch(path, "a boolean", j)
+			return d.mismatch("a boolean", j)
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := j.(json.Number)
 		if !ok {
-			return mismatch(path, "an integer", j)
+			return d.mismatch("an integer", j)
 		}
 		i, err := strconv.ParseInt(string(n), 10, 64)
 		if err != nil || v.OverflowInt(i) {
-			return serialization(fmt.Sprintf("Value %s for member '%s' is not an integer in range", n, path))
+			return serialization(fmt.Sprintf("Value %s for member '%s' is not an integer in range", n, d.path()))
 		}
 		v.SetInt(i)
 	case reflect.Float32, reflect.Float64:
@@ -179,7 +236,7 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 			var err error
 			f, err = x.Float64()
 			if err != nil {
-				return serialization(fmt.Sprintf("Value %s for member '%s' is not a number in range", x, path))
+				return serialization(fmt.Sprintf("Value %s for member '%s' is not a number in range", x, d.path()))
 			}
 		case string:
 			// Smithy sends non-finite floats as strings.
@@ -191,34 +248,34 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 			case "-Infinity":
 				f = math.Inf(-1)
 			default:
-				return mismatch(path, "a number", j)
+				return d.mismatch("a number", j)
 			}
 		default:
-			return mismatch(path, "a number", j)
+			return d.mismatch("a number", j)
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			s, ok := j.(string)
 			if !ok {
-				return mismatch(path, "a base64-encoded string", j)
+				return d.mismatch("a base64-encoded string", j)
 			}
 			b, err := base64.StdEncoding.DecodeString(s)
 			if err != nil {
-				return serialization(fmt.Sprintf("Value for member '%s' is not valid base64", path))
+				return serialization(fmt.Sprintf("Value for member '%s' is not valid base64", d.path()))
 			}
 			v.SetBytes(b)
 			return nil
 		}
 		arr, ok := j.([]any)
 		if !ok {
-			return mismatch(path, "an array", j)
+			return d.mismatch("an array", j)
 		}
 		out := reflect.MakeSlice(t, 0, len(arr))
 		for i, e := range arr {
 			ev := reflect.New(t.Elem()).Elem()
 			if e != nil {
-				if err := d.assign(ev, e, path+"["+strconv.Itoa(i)+"]", vpath+"."+strconv.Itoa(i+1)+".member"); err != nil {
+				if err := d.descend(seg{index: i}, ev, e); err != nil {
 					return err
 				}
 			}
@@ -228,16 +285,18 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 	case reflect.Map:
 		obj, ok := j.(map[string]any)
 		if !ok {
-			return mismatch(path, "an object", j)
+			return d.mismatch("an object", j)
 		}
 		if t.Key().Kind() != reflect.String {
-			return apierr.Internal(fmt.Errorf("awsjson: map key type %s at %s", t.Key(), path))
+			return apierr.Internal(fmt.Errorf("awsjson: map key type %s at %s", t.Key(), d.path()))
 		}
 		out := reflect.MakeMapWithSize(t, len(obj))
-		for k, e := range obj {
+		// Sorted, so that messages about several entries are deterministic.
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			e := obj[k]
 			ev := reflect.New(t.Elem()).Elem()
 			if e != nil {
-				if err := d.assign(ev, e, join(path, k), join(vpath, k)); err != nil {
+				if err := d.descend(seg{name: k, key: true}, ev, e); err != nil {
 					return err
 				}
 			}
@@ -247,7 +306,7 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 	case reflect.Struct:
 		obj, ok := j.(map[string]any)
 		if !ok {
-			return mismatch(path, "an object", j)
+			return d.mismatch("an object", j)
 		}
 		fields, err := protocol.Fields(t)
 		if err != nil {
@@ -262,17 +321,17 @@ func (d *decoder) assign(v reflect.Value, j any, path, vpath string) *apierr.Err
 			e, ok := obj[f.Name]
 			if !ok || e == nil {
 				if f.Required {
-					d.missing = append(d.missing, join(vpath, protocol.ValidationPath(f.Name)))
+					d.missing = append(d.missing, d.vpath(f.Name))
 				}
 				continue
 			}
 			fv, _ := protocol.FieldValue(v, f.Index, true)
-			if err := d.assign(fv, e, join(path, f.Name), join(vpath, protocol.ValidationPath(f.Name))); err != nil {
+			if err := d.descend(seg{name: f.Name}, fv, e); err != nil {
 				return err
 			}
 		}
 	default:
-		return apierr.Internal(fmt.Errorf("awsjson: unsupported Go type %s at %s", t, path))
+		return apierr.Internal(fmt.Errorf("awsjson: unsupported Go type %s at %s", t, d.path()))
 	}
 	return nil
 }
