@@ -33,6 +33,7 @@ type chunkedParams struct {
 	mode        payloadMode
 	key         [sha256.Size]byte
 	seed        string // the request signature, which chains the first chunk
+	canonical   string // the request's canonical request, for error reports
 	amzDate     string
 	scope       string
 	accessKeyID string
@@ -195,7 +196,7 @@ func (c *chunkedBody) verifyChunk(sig string, data []byte) error {
 	sts = appendHexSHA256(append(sts, '\n'), data)
 	want := sign(c.p.key, sts)
 	if !signatureEqual(want, sig) {
-		return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts))
+		return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts), c.p.canonical)
 	}
 	c.prevSig = hex.EncodeToString(want[:])
 	return nil
@@ -257,7 +258,7 @@ func (c *chunkedBody) readTrailer() error {
 		}
 		sts := appendStringToSign(nil, trailerAlgorithm, c.p.amzDate, c.p.scope, c.prevSig, hexSHA256(canon.Bytes()))
 		if !haveSig || !signatureEqual(sign(c.p.key, sts), sig) {
-			return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts))
+			return errS3ChunkSignature(c.p.accessKeyID, sig, string(sts), c.p.canonical)
 		}
 	}
 	for _, f := range fields {

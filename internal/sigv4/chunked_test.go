@@ -164,6 +164,11 @@ func TestChunkedPayloads(t *testing.T) {
 				return join(unsigned(part1), unsigned(part2), unsigned(part3), []byte("0\r\nx-amz-checksum-crc32:"+crc+"\r\n\r\n"))
 			}},
 		{name: "bad chunk signature", mode: sigv4.StreamingSignedPayload, decodedLen: -1, wantBody: part1, wantCode: "SignatureDoesNotMatch", wantStatus: 403,
+			wantExtra: map[string]string{"AWSAccessKeyId": testAKID, "CanonicalRequest": "PUT\n/bucket/streamed%20key\n\n" +
+				"content-encoding:aws-chunked\nhost:s3.local\nx-amz-content-sha256:STREAMING-AWS4-HMAC-SHA256-PAYLOAD\n" +
+				"x-amz-date:20261124T120000Z\nx-amz-decoded-content-length:16405\nx-amz-trailer:x-amz-checksum-crc32\n\n" +
+				"content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-trailer\n" +
+				"STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
 			body: func(e *chunkEncoder) []byte {
 				c1 := e.signed(part1)
 				c2 := e.signed(part2)

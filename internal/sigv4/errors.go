@@ -273,8 +273,11 @@ func errS3IncompleteBody() *apierr.Error {
 	return wrap(apierr.New(http.StatusBadRequest, codeIncompleteBody, msgIncompleteBody), ErrIncompleteBody)
 }
 
-func errS3ChunkSignature(akid, provided, stringToSign string) *apierr.Error {
-	return ProtocolS3.errSignature(akid, provided, "", stringToSign)
+// errS3ChunkSignature reports a wrong chunk or trailer signature. Like S3,
+// it echoes the chunk's string to sign and the seed request's canonical
+// request.
+func errS3ChunkSignature(akid, provided, stringToSign, seedCanonical string) *apierr.Error {
+	return ProtocolS3.errSignature(akid, provided, seedCanonical, stringToSign)
 }
 
 func errS3SHAMismatch(declared, computed string) *apierr.Error {

@@ -239,7 +239,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 			max = DefaultMaxChunkBytes
 		}
 		body = newChunkedBody(body, chunkedParams{
-			mode: mode, key: key, seed: a.signature, amzDate: a.amzDate, scope: a.scope,
+			mode: mode, key: key, seed: a.signature, canonical: string(cr), amzDate: a.amzDate, scope: a.scope,
 			accessKeyID: a.accessKeyID, decodedLen: n, maxChunk: max, trailer: res.Trailer,
 			declared: declaredTrailers(r),
 		})
