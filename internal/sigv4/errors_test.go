@@ -293,6 +293,8 @@ func TestVerifyErrors(t *testing.T) {
 			keep: []string{"X-Amz-Expires", "Expires", "ServerTime"},
 			want: wireError{"AccessDenied", 403, "Request has expired",
 				map[string]string{"X-Amz-Expires": "300", "Expires": "2026-11-24T11:55:00Z", "ServerTime": "2026-11-24T12:00:00Z"}}},
+		{name: "s3/presigned not yet valid", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true, expires: "300", at: future},
+			want: wireError{"AccessDenied", 403, "Request is not valid yet", nil}, is: sigv4.ErrTimeSkew},
 		{name: "s3/presigned without expires", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true},
 			want: wireError{"AuthorizationQueryParametersError", 400, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.", nil}},
 		{name: "s3/presigned over a week", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "s3", url: "http://s3.local/b/k", presign: true, expires: "604801"},

@@ -268,6 +268,9 @@ func checkToken(p Protocol, a authParams, cred Credential) *apierr.Error {
 // rule to presigned URLs.
 func (v *Verifier) checkTime(p Protocol, a authParams, now time.Time, res *Result) *apierr.Error {
 	if a.signedAt.After(now.Add(v.maxSkew)) {
+		if a.presigned && p == ProtocolS3 {
+			return wrap(apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "Request is not valid yet"), ErrTimeSkew)
+		}
 		return p.errSkew(a.signedAt, now, v.maxSkew)
 	}
 	if !a.presigned {
