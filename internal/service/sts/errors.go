@@ -25,6 +25,9 @@ var (
 	// ErrMFA means MFA parameters were passed; abacus has no MFA devices,
 	// so every one-time code is invalid.
 	ErrMFA = errors.New("MFA authentication failed")
+	// ErrRootAssumeRole means the account root called AssumeRole, which AWS
+	// refuses: roles may not be assumed with root credentials.
+	ErrRootAssumeRole = errors.New("roles may not be assumed by root accounts")
 	// ErrMalformedPolicy means a session policy is not a valid policy.
 	ErrMalformedPolicy = errors.New("malformed session policy")
 )
@@ -84,6 +87,8 @@ func Mapper(err error) (*apierr.Error, bool) {
 	case errors.Is(err, ErrSessionCredentials):
 		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
 			"Cannot call GetSessionToken with session credentials"), true
+	case errors.Is(err, ErrRootAssumeRole):
+		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, "Roles may not be assumed by root accounts."), true
 	case errors.Is(err, ErrMFA):
 		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied,
 			"MultiFactorAuthentication failed with invalid MFA one time pass code."), true

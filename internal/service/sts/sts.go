@@ -183,6 +183,9 @@ func (s *Service) AuthorizeAssumeRole(ctx context.Context, c *op.Call, in *Assum
 	if err := validateAssumeRole(in); err != nil {
 		return nil, err
 	}
+	if c.Principal != nil && c.Principal.Type == model.PrincipalRoot {
+		return nil, ErrRootAssumeRole
+	}
 	role, err := s.role(ctx, c, in.RoleArn)
 	if err != nil {
 		return nil, err
@@ -255,6 +258,9 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 	p := c.Principal
 	if p == nil {
 		return nil, errors.New("sts: call without a principal")
+	}
+	if p.Type == model.PrincipalRoot {
+		return nil, ErrRootAssumeRole
 	}
 	role, err := s.role(ctx, c, in.RoleArn)
 	if err != nil {

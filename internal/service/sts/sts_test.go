@@ -705,6 +705,7 @@ func TestMapperStatuses(t *testing.T) {
 		{&sts.PackedPolicyTooLargeError{Percent: 120}, "PackedPolicyTooLarge", http.StatusBadRequest},
 		{sts.ErrSessionCredentials, "AccessDenied", http.StatusForbidden},
 		{sts.ErrMFA, "AccessDenied", http.StatusForbidden},
+		{sts.ErrRootAssumeRole, "AccessDenied", http.StatusForbidden},
 		{sts.ErrMalformedPolicy, "MalformedPolicyDocument", http.StatusBadRequest},
 		{errors.New("other"), "InternalFailure", http.StatusInternalServerError},
 	}

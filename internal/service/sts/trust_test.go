@@ -63,8 +63,13 @@ func TestAssumeRoleTrust(t *testing.T) {
 		{name: "user named in the trust policy needs no identity policy", trust: stmt(aliceARN, `"sts:AssumeRole"`, ""), p: alice},
 		{name: "trust policy names someone else", trust: stmt(`{"AWS":"arn:aws:iam::123456789012:user/bob"}`, `"sts:AssumeRole"`, ""), p: alice, identity: true,
 			wantErr: &wireErr{"AccessDenied", 403, denyMsg(alice.ARN, "sts:AssumeRole")}},
-		{name: "service-only trust policy refuses users", trust: stmt(`{"Service":"sagemaker.amazonaws.com"}`, `"sts:AssumeRole"`, ""), p: root, identity: true,
-			wantErr: &wireErr{"AccessDenied", 403, denyMsg(root.ARN, "sts:AssumeRole")}},
+		{name: "service-only trust policy refuses users", trust: stmt(`{"Service":"sagemaker.amazonaws.com"}`, `"sts:AssumeRole"`, ""), p: alice, identity: true,
+			wantErr: &wireErr{"AccessDenied", 403, denyMsg(alice.ARN, "sts:AssumeRole")}},
+		// "You cannot call AssumeRole with the access key for the root
+		// user" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html);
+		// AWS answers "Roles may not be assumed by root accounts."
+		{name: "root credentials", trust: stmt(acctRoot, `"sts:AssumeRole"`, ""), p: root, identity: true,
+			wantErr: &wireErr{"AccessDenied", 403, "Roles may not be assumed by root accounts."}},
 		{name: "chained session, trust names the calling role", trust: stmt(`{"AWS":"arn:aws:iam::123456789012:role/dev"}`, `"sts:AssumeRole"`, ""), p: devSession},
 		{name: "tags without sts:TagSession in the trust policy", trust: stmt(aliceARN, `"sts:AssumeRole"`, ""), p: alice,
 			in:      sts.AssumeRoleInput{Tags: []sts.Tag{{"team", "ml"}}},
