@@ -69,7 +69,7 @@ func Decode(vals url.Values, in any) *apierr.Error {
 		d.keys = append(d.keys, k)
 	}
 	sort.Strings(d.keys)
-	if err := d.structure(rv.Elem(), "", ""); err != nil {
+	if err := d.structure(rv.Elem(), ""); err != nil {
 		return err
 	}
 	return protocol.ValidationError(apierr.CodeValidationError, d.missing)
@@ -105,9 +105,8 @@ func join(prefix, name string) string {
 	return prefix + "." + name
 }
 
-// structure decodes the members of struct v found below prefix; vpath is
-// v's path in validation messages.
-func (d *decoder) structure(v reflect.Value, prefix, vpath string) *apierr.Error {
+// structure decodes the members of struct v found below prefix.
+func (d *decoder) structure(v reflect.Value, prefix string) *apierr.Error {
 	fields, err := protocol.Fields(v.Type())
 	if err != nil {
 		return apierr.Internal(err)
@@ -115,26 +114,25 @@ func (d *decoder) structure(v reflect.Value, prefix, vpath string) *apierr.Error
 	for i := range fields {
 		f := &fields[i]
 		key := join(prefix, f.Name)
-		fpath := join(vpath, protocol.ValidationPath(f.Name))
 		if !d.present(key) {
 			if f.Required {
-				d.missing = append(d.missing, fpath)
+				d.missing = append(d.missing, vpathOf(key))
 			}
 			continue
 		}
 		fv, _ := protocol.FieldValue(v, f.Index, true)
-		if err := d.value(fv, key, fpath, f); err != nil {
+		if err := d.value(fv, key, f); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *decoder) value(v reflect.Value, key, vpath string, f *protocol.Field) *apierr.Error {
+func (d *decoder) value(v reflect.Value, key string, f *protocol.Field) *apierr.Error {
 	t := v.Type()
 	if t.Kind() == reflect.Pointer {
 		nv := reflect.New(t.Elem())
-		if err := d.value(nv.Elem(), key, vpath, f); err != nil {
+		if err := d.value(nv.Elem(), key, f); err != nil {
 			return err
 		}
 		v.Set(nv)
@@ -144,7 +142,7 @@ func (d *decoder) value(v reflect.Value, key, vpath string, f *protocol.Field) *
 		s := d.vals.Get(key)
 		tm, err := protocol.ParseTimestamp(s)
 		if err != nil {
-			return invalid(vpath, s, "be a timestamp")
+			return invalid(key, s, "be a timestamp")
 		}
 		v.Set(reflect.ValueOf(tm))
 		return nil
@@ -156,21 +154,21 @@ func (d *decoder) value(v reflect.Value, key, vpath string, f *protocol.Field) *
 		s := d.vals.Get(key)
 		b, err := strconv.ParseBool(s)
 		if err != nil || (s != "true" && s != "false") {
-			return invalid(vpath, s, "be a boolean")
+			return invalid(key, s, "be a boolean")
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		s := d.vals.Get(key)
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v.OverflowInt(n) {
-			return invalid(vpath, s, "be an integer")
+			return invalid(key, s, "be an integer")
 		}
 		v.SetInt(n)
 	case reflect.Float32, reflect.Float64:
 		s := d.vals.Get(key)
 		n, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return invalid(vpath, s, "be a number")
+			return invalid(key, s, "be a number")
 		}
 		v.SetFloat(n)
 	case reflect.Slice:
@@ -178,16 +176,16 @@ func (d *decoder) value(v reflect.Value, key, vpath string, f *protocol.Field) *
 			s := d.vals.Get(key)
 			b, err := base64.StdEncoding.DecodeString(s)
 			if err != nil {
-				return invalid(vpath, s, "be base64-encoded")
+				return invalid(key, s, "be base64-encoded")
 			}
 			v.SetBytes(b)
 			return nil
 		}
-		return d.list(v, key, vpath, f)
+		return d.list(v, key, f)
 	case reflect.Map:
-		return d.mapping(v, key, vpath, f)
+		return d.mapping(v, key, f)
 	case reflect.Struct:
-		return d.structure(v, key, vpath)
+		return d.structure(v, key)
 	default:
 		return apierr.Internal(fmt.Errorf("awsquery: unsupported Go type %s at %s", t, key))
 	}
@@ -200,7 +198,7 @@ func elemField() protocol.Field {
 	return protocol.Field{MemberName: "member", KeyName: "key", ValueName: "value"}
 }
 
-func (d *decoder) list(v reflect.Value, key, vpath string, f *protocol.Field) *apierr.Error {
+func (d *decoder) list(v reflect.Value, key string, f *protocol.Field) *apierr.Error {
 	base := key + "." + f.MemberName
 	if f.Flattened {
 		base = key
@@ -215,7 +213,7 @@ func (d *decoder) list(v reflect.Value, key, vpath string, f *protocol.Field) *a
 		}
 		ev := reflect.New(v.Type().Elem()).Elem()
 		ef := elemField()
-		if err := d.value(ev, ek, vpath+"."+strconv.Itoa(n)+".member", &ef); err != nil {
+		if err := d.value(ev, ek, &ef); err != nil {
 			return err
 		}
 		out = reflect.Append(out, ev)
@@ -224,7 +222,7 @@ func (d *decoder) list(v reflect.Value, key, vpath string, f *protocol.Field) *a
 	return nil
 }
 
-func (d *decoder) mapping(v reflect.Value, key, vpath string, f *protocol.Field) *apierr.Error {
+func (d *decoder) mapping(v reflect.Value, key string, f *protocol.Field) *apierr.Error {
 	t := v.Type()
 	if t.Key().Kind() != reflect.String {
 		return apierr.Internal(fmt.Errorf("awsquery: map key type %s at %s", t.Key(), key))
@@ -241,14 +239,14 @@ func (d *decoder) mapping(v reflect.Value, key, vpath string, f *protocol.Field)
 		}
 		kk := ek + "." + f.KeyName
 		if _, ok := d.vals[kk]; !ok {
-			d.missing = append(d.missing, vpath+".entry."+strconv.Itoa(n)+".key")
+			d.missing = append(d.missing, vpathOf(kk))
 			continue
 		}
 		ev := reflect.New(t.Elem()).Elem()
 		vk := ek + "." + f.ValueName
 		if d.present(vk) {
 			ef := elemField()
-			if err := d.value(ev, vk, vpath+"."+d.vals.Get(kk), &ef); err != nil {
+			if err := d.value(ev, vk, &ef); err != nil {
 				return err
 			}
 		}
@@ -258,7 +256,38 @@ func (d *decoder) mapping(v reflect.Value, key, vpath string, f *protocol.Field)
 	return nil
 }
 
-func invalid(vpath, val, what string) *apierr.Error {
+func invalid(key, val, what string) *apierr.Error {
 	return apierr.Newf(http.StatusBadRequest, apierr.CodeValidationError,
-		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", val, vpath, what)
+		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", val, vpathOf(key), what)
+}
+
+// vpathOf spells a parameter name as AWS's validation messages do: member
+// names start lower-case and a list index precedes its element name
+// ("Tags.member.2.Value" -> "tags.2.member.value"). It runs only when a
+// message needs it.
+func vpathOf(key string) string {
+	parts := strings.Split(key, ".")
+	out := make([]string, 0, len(parts))
+	for i := 0; i < len(parts); i++ {
+		p := parts[i]
+		if i+1 < len(parts) && isIndex(parts[i+1]) && (p == "member" || p == "entry") {
+			out = append(out, parts[i+1], p)
+			i++
+			continue
+		}
+		out = append(out, protocol.ValidationPath(p))
+	}
+	return strings.Join(out, ".")
+}
+
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
