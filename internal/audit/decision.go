@@ -46,6 +46,9 @@ type Statement struct {
 	Index int `json:"index"`
 	// Effect is "Allow" or "Deny".
 	Effect string `json:"effect"`
+	// Action is the action of the check the statement matched, when a
+	// request needed several (AssumeRole and SetSourceIdentity; PassRole).
+	Action string `json:"action,omitempty"`
 }
 
 // IsZero reports whether d records no decision.

@@ -40,7 +40,9 @@ type Rule func(req, resp any) (any, any)
 //
 // Policy documents are kept, as CloudTrail keeps them. Then the [Rule] of
 // the operation, if any, runs; and a read-only operation's responseElements
-// are null, as CloudTrail writes them for Get*, List* and Describe* calls.
+// are null, as CloudTrail writes them for Get*, List* and Describe* calls,
+// unless [Redactor.KeepResponse] says otherwise (STS's AssumeRole and
+// friends by default).
 //
 // A Redactor is configured before use and is then safe for concurrent use
 // by any number of goroutines. Build one with [NewRedactor].
@@ -48,6 +50,7 @@ type Redactor struct {
 	fields   map[string]bool
 	suffixes []string // lower case
 	rules    map[string]Rule
+	keepResp map[string]bool
 }
 
 // DefaultSensitiveFields are the member names [NewRedactor] drops
@@ -77,9 +80,15 @@ func DefaultSensitiveSuffixes() []string {
 // names ending in [DefaultSensitiveSuffixes] and applies the default per-operation rules (Secrets Manager's
 // GetSecretValue records null responseElements).
 func NewRedactor() *Redactor {
-	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}}
+	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}, keepResp: map[string]bool{}}
 	r.Drop(DefaultSensitiveFields()...)
 	r.DropSuffix(DefaultSensitiveSuffixes()...)
+	// STS's credential-issuing calls are read-only, yet CloudTrail records
+	// what they returned (the temporary access key ID, the assumed-role
+	// user, the source identity); the secrets are dropped as everywhere.
+	for _, op := range []string{"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"} {
+		r.KeepResponse("sts.amazonaws.com", op)
+	}
 	r.SetRule("secretsmanager.amazonaws.com", "GetSecretValue", func(req, _ any) (any, any) { return req, nil })
 	r.SetRule("secretsmanager.amazonaws.com", "BatchGetSecretValue", func(req, _ any) (any, any) { return req, nil })
 	return r
@@ -122,15 +131,23 @@ func (r *Redactor) SetRule(eventSource, eventName string, rule Rule) {
 	r.rules[eventSource+" "+eventName] = rule
 }
 
+// KeepResponse makes a read-only operation record its responseElements,
+// which read-only operations otherwise record as null. It must not be
+// called concurrently with other methods.
+func (r *Redactor) KeepResponse(eventSource, eventName string) {
+	r.keepResp[eventSource+" "+eventName] = true
+}
+
 // Redact returns the requestParameters and responseElements to record for
 // an operation called with in that returned out. in and out are the
 // operation's input and output (structs or pointers to them) or nil.
 func (r *Redactor) Redact(eventSource, eventName string, readOnly bool, in, out any) (req, resp any) {
+	key := eventSource + " " + eventName
 	req = r.Value(in)
-	if !readOnly {
+	if !readOnly || r.keepResp[key] {
 		resp = r.Value(out)
 	}
-	if rule, ok := r.rules[eventSource+" "+eventName]; ok {
+	if rule, ok := r.rules[key]; ok {
 		req, resp = rule(req, resp)
 	}
 	return req, resp

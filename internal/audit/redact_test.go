@@ -87,7 +87,7 @@ func TestRedact(t *testing.T) {
 			// CloudTrail records AssumeRole's credentials without the
 			// secret key; abacus also drops the session token, which is a
 			// bearer credential.
-			name: "AssumeRole keeps the access key ID and policy, drops secret and token", source: "sts.amazonaws.com", op: "AssumeRole",
+			name: "AssumeRole keeps the access key ID and policy, drops secret and token", source: "sts.amazonaws.com", op: "AssumeRole", readOnly: true,
 			in: &assumeRoleInput{RoleArn: "arn:aws:iam::123456789012:role/R", RoleSessionName: "s", SourceIdentity: ptr("bob"), Policy: ptr(`{"Version":"2012-10-17"}`)},
 			out: &assumeRoleOutput{
 				Credentials:    &credentials{AccessKeyId: "ASIAX", SecretAccessKey: secret, SessionToken: secret, Expiration: t0},
