@@ -84,3 +84,14 @@ func TestAccessKeysOfCaller(t *testing.T) {
 	_, err := f.svc.ListAccessKeys(f.ctx, &session, &iam.ListAccessKeysInput{})
 	wantErr(t, err, iam.ErrValidation, "Must specify userName when calling with non-User credentials")
 }
+
+// GetUser without a name describes the caller; for the account root that
+// is its ID and ARN only.
+func TestGetUserRoot(t *testing.T) {
+	f := newFixture(t)
+	out := must[*iam.GetUserOutput](t)(f.svc.GetUser(f.ctx, f.c, &iam.GetUserInput{}))
+	want := iam.User{UserId: "123456789012", Arn: "arn:aws:iam::123456789012:root"}
+	if out.User.UserId != want.UserId || out.User.Arn != want.Arn || out.User.UserName != "" {
+		t.Errorf("GetUser() as root = %+v", out.User)
+	}
+}

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
@@ -415,7 +414,7 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, c *op.Call, in *S
 func (s *Service) ListEntitiesForPolicy(ctx context.Context, c *op.Call, in *ListEntitiesForPolicyInput) (*ListEntitiesForPolicyOutput, error) {
 	var v validator
 	v.arn("policyArn", in.PolicyArn)
-	v.pathPrefix(in.PathPrefix)
+	v.path("pathPrefix", in.PathPrefix)
 	v.paging(in.Marker, in.MaxItems)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -530,7 +529,3 @@ func forEachPage[T any](list func(store.ListOptions) (store.Page[T], error), eac
 	}
 }
 
-// isPolicyARN reports whether s looks like a managed policy ARN.
-func isPolicyARN(s string) bool {
-	return strings.HasPrefix(s, "arn:aws:iam::") && strings.Contains(s, ":policy/")
-}

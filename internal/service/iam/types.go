@@ -871,11 +871,13 @@ type Tag struct {
 
 // User is botocore's User shape.
 type User struct {
-	Path                string
-	UserName            string
+	// Path, UserName and CreateDate are absent when GetUser describes the
+	// account root to itself.
+	Path                string `aws:",omitempty"`
+	UserName            string `aws:",omitempty"`
 	UserId              string
 	Arn                 string
-	CreateDate          time.Time
+	CreateDate          time.Time `aws:",omitempty"`
 	PasswordLastUsed    *time.Time
 	PermissionsBoundary *AttachedPermissionsBoundary
 	Tags                []Tag
