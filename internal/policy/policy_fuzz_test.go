@@ -1,9 +1,11 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"abacus/internal/policy"
 )
@@ -60,6 +62,43 @@ func FuzzParsePolicy(f *testing.F) {
 			r.Context.SetMulti("aws:TagKeys", "a", "b")
 			s.Evaluate(r, nil)
 			s.Explain(r)
+		}
+	})
+}
+
+// FuzzResourceMatch is a differential test of the compiled wildcard and
+// variable matcher against the reference interpreter's regular
+// expressions, through the Resource element.
+func FuzzResourceMatch(f *testing.F) {
+	for _, s := range [][2]string{
+		{"aws:s3:::b/*", "aws:s3:::b/x"}, {"a*b?c", "aXbYc"}, {"*${aws:username}*", "xxalicexx"},
+		{"x/${*}/${?}", "x/*/?"}, {"${aws:SourceIdentity, 'd'}*?", "dxy"}, {"**??*", "é!"}, {"a*a*a", "aaaa"},
+		{"*${svc:V}", "ab"}, {"?${aws:username}", "xalice"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, value string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(value) {
+			return
+		}
+		src, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": map[string]any{
+			"Effect": "Allow", "Action": "s:a", "Resource": "arn:" + pattern}})
+		d, err := policy.Parse(src)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", src, err)
+		}
+		p, err := policy.Compile(d, policy.Options{})
+		if err != nil {
+			t.Fatalf("Compile(%s): %v", src, err)
+		}
+		r := baseRequest()
+		r.Context.Set("svc:V", "b*")
+		r.Resource = "arn:" + value
+		got := policy.NewSet(p).Decide(r) == policy.Allowed
+		re, ok := refPattern("arn:"+pattern, r, true, true)
+		want := ok && re.MatchString(r.Resource)
+		if got != want {
+			t.Fatalf("Resource %q vs %q: compiled %v, reference %v", "arn:"+pattern, r.Resource, got, want)
 		}
 	})
 }
