@@ -55,7 +55,9 @@ type Store interface {
 	// when fn returns nil and rolls back otherwise (and when fn panics, in
 	// which case the panic continues). When Update returns nil the changes
 	// are durable and announced on the change feed. tx must not be used
-	// after fn returns.
+	// after fn returns. An operation of tx that fails does not abort the
+	// transaction: fn may handle the error and go on. fn must not call
+	// Update or AppendAuditEvents (a backend may have a single writer).
 	Update(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 	// View runs fn in one read-only transaction that sees a consistent
 	// snapshot.

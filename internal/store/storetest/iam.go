@@ -367,6 +367,9 @@ func testManagedPolicies(t *testing.T, s store.Store) {
 	wantErr(t, "DeletePolicy twice", err, store.ErrNotFound)
 }
 
+// testPolicyVersions: version IDs are v1, v2, ...; the default version
+// cannot be deleted ("you cannot delete the default version",
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html).
 func testPolicyVersions(t *testing.T, s store.Store) {
 	p := newPolicy(acctA, "Versioned", 1)
 	update(t, s, func(ctx context.Context, tx store.Tx) error {
@@ -690,6 +693,11 @@ func testInlinePolicies(t *testing.T, s store.Store) {
 
 // testDeleteConflicts: deleting an entity that others depend on fails with
 // ErrInUse (IAM's DeleteConflict), and succeeds once they are removed.
+// Users: "you must delete the items attached to the user manually, or the
+// deletion fails" (access keys, inline policies, attached managed policies,
+// group memberships), https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html;
+// groups: remove the users, inline and attached policies first,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_DeleteGroup.html.
 func testDeleteConflicts(t *testing.T, s store.Store) {
 	pol := newPolicy(acctA, "P", 1)
 	update(t, s, func(ctx context.Context, tx store.Tx) error {

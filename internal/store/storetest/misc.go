@@ -238,6 +238,9 @@ func sortedFold(names []string) []string {
 	return out
 }
 
+// testPagination: IAM lists page by Marker and MaxItems, 100 items by
+// default and at most 1000, with IsTruncated telling whether more follow
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html).
 func testPagination(t *testing.T, s store.Store) {
 	var names []string
 	for i := range 105 {
@@ -394,6 +397,9 @@ func testAuditAppendLookup(t *testing.T, s store.Store) {
 	diff(t, "records after failed batch", eventIDs(got), []string{"003", "002", "001"})
 }
 
+// testAuditFilters: every lookup attribute filters exactly; StartTime and
+// EndTime are inclusive ("after or at", "before or at"),
+// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html.
 func testAuditFilters(t *testing.T, s store.Store) {
 	yes, no := true, false
 	recs := []model.AuditRecord{
@@ -457,6 +463,10 @@ func testAuditFilters(t *testing.T, s store.Store) {
 	}
 }
 
+// testAuditPagination: newest first, MaxResults 1 to 50 with 50 the
+// default, and a NextToken that "must be passed in with the same
+// parameters" as the call that returned it,
+// https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html.
 func testAuditPagination(t *testing.T, s store.Store) {
 	// 130 events; many share a timestamp so that the (time, ID) order and
 	// the token's tie-break are exercised.

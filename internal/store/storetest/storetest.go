@@ -7,6 +7,13 @@
 // backend (SQL dialect, files, processes), so a PostgreSQL backend runs it
 // unchanged. Each subtest opens its own store with open and expects it
 // empty; open should register cleanup (Close) with t.Cleanup.
+//
+// Two expectations go beyond plain SQL semantics and a backend must provide
+// them explicitly: an operation that fails inside a transaction (say, a
+// create that conflicts) leaves the transaction usable, so a callback may
+// handle the error and commit (PostgreSQL needs a savepoint per operation
+// for that); and changes are announced on the change feed only after
+// commit.
 package storetest
 
 import (
