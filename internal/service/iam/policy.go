@@ -528,4 +528,3 @@ func forEachPage[T any](list func(store.ListOptions) (store.Page[T], error), eac
 		o.Marker = p.Marker
 	}
 }
-
