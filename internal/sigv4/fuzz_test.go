@@ -56,16 +56,16 @@ func FuzzParseAuthorization(f *testing.F) {
 }
 
 // FuzzSigV4Canonical is a differential test: whatever the object key,
-// query parameter and header value, a request signed by the AWS SDK for
-// Go v2 must verify, for S3 (single-encoded, unnormalized paths) and for
-// other services (double-encoded paths).
+// query parameter and header value, a request signed or presigned by the
+// AWS SDK for Go v2 must verify, for S3 (single-encoded, unnormalized
+// paths) and for other services (double-encoded paths).
 func FuzzSigV4Canonical(f *testing.F) {
-	f.Add("photos/2026/ü é.jpg", "prefix", "a b+c", " spaced   value ", false, []byte("body"))
-	f.Add("a+b=c&d", "list-type", "2", "v", true, []byte{})
-	f.Add("double//slash/./x/../", "k", "", "", true, []byte("x"))
-	f.Add("~!*'();:@&=+$,?#[]", "", "=", "\t", false, []byte{0, 1, 2})
-	f.Add("%2F%41", "X-Amz-Date", "v", "a  b  c", false, []byte(nil))
-	f.Fuzz(func(t *testing.T, key, qk, qv, hv string, s3 bool, body []byte) {
+	f.Add("photos/2026/ü é.jpg", "prefix", "a b+c", " spaced   value ", false, false, []byte("body"))
+	f.Add("a+b=c&d", "list-type", "2", "v", true, false, []byte{})
+	f.Add("double//slash/./x/../", "k", "", "", true, true, []byte("x"))
+	f.Add("~!*'();:@&=+$,?#[]", "", "=", "\t", false, true, []byte{0, 1, 2})
+	f.Add("%2F%41", "X-Amz-Date", "v", "a  b  c", false, false, []byte(nil))
+	f.Fuzz(func(t *testing.T, key, qk, qv, hv string, s3, presign bool, body []byte) {
 		for _, c := range []byte(hv + qk) {
 			if c < 0x20 || c == 0x7f {
 				t.Skip("not a valid header value or query name")
@@ -88,20 +88,40 @@ func FuzzSigV4Canonical(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		u.RawQuery = url.Values{qk: {qv}, "x-id": {"Op"}}.Encode()
+		q := url.Values{qk: {qv}, "x-id": {"Op"}}
+		if presign {
+			q.Set("X-Amz-Expires", "900")
+		}
+		u.RawQuery = q.Encode()
 		r, err := http.NewRequest("PUT", u.String(), bytes.NewReader(body))
 		if err != nil {
 			t.Skip()
 		}
 		r.Header.Set("X-Amz-Meta-Fuzz", hv)
 		payload := sha256Hex(body)
-		if s3 {
+		if s3 && presign {
+			payload = sigv4.UnsignedPayload
+		} else if s3 {
 			r.Header.Set("X-Amz-Content-Sha256", payload)
 		}
 		creds := aws.Credentials{AccessKeyID: testAKID, SecretAccessKey: testSecret}
-		err = v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, service, testRegion, testNow,
-			func(o *v4.SignerOptions) { o.DisableURIPathEscaping = s3 })
-		if err != nil {
+		opt := func(o *v4.SignerOptions) { o.DisableURIPathEscaping = s3 }
+		if presign {
+			// The SDK hoists X-Amz-* headers into the query; the URL and
+			// the headers it returns are what a client then sends.
+			signed, hdr, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, payload, service, testRegion, testNow, opt)
+			if err != nil {
+				t.Skip()
+			}
+			if r, err = http.NewRequest("PUT", signed, bytes.NewReader(body)); err != nil {
+				t.Fatalf("presigned URL %q does not parse: %v", signed, err)
+			}
+			for k, vs := range hdr {
+				if !strings.EqualFold(k, "Host") {
+					r.Header[k] = vs
+				}
+			}
+		} else if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, service, testRegion, testNow, opt); err != nil {
 			t.Skip()
 		}
 		p := sigv4.ProtocolJSON
