@@ -13,9 +13,10 @@
 //	}) // commits on nil, durable when Update returns
 //
 // Every method takes the tenant explicitly as acct model.AccountID. The only
-// exceptions are the lookups by access key ID ([ReadTx.GetAccessKey],
-// [ReadTx.GetSession]), which find the account of the key that a request
-// presents, and [Tx.PurgeExpiredSessions], which is maintenance.
+// exceptions find the account itself: the lookups by access key ID
+// ([ReadTx.GetAccessKey], [ReadTx.GetSession]) that resolve the credentials
+// a request presents, [ReadTx.ResourceOwner] for globally named resources
+// (S3 buckets), and [Tx.PurgeExpiredSessions], which is maintenance.
 //
 // Backends live in sub-packages (store/sqlite); store/storetest is the one
 // conformance suite every backend runs.
@@ -378,6 +379,10 @@ type ResourceReader interface {
 	// GetResource returns the resource (acct, typ, id); IDs compare
 	// exactly.
 	GetResource(ctx context.Context, acct model.AccountID, typ, id string) (model.Resource, error)
+	// ResourceOwner returns the account that holds the resource (typ, id),
+	// for resource types whose names are global across accounts (S3
+	// buckets): [ErrNotFound] if none does, [ErrConflict] if several do.
+	ResourceOwner(ctx context.Context, typ, id string) (model.AccountID, error)
 	// ListResources lists resources of one type ordered by ID (byte-wise).
 	ListResources(ctx context.Context, acct model.AccountID, typ string, opts ResourceListOptions) (Page[model.Resource], error)
 }

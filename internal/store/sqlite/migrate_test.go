@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"abacus/internal/model"
 	"abacus/internal/store"
@@ -49,12 +52,57 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		}
 		got = append(got, name)
 	}
-	if len(got) == 0 || got[0] != "init" {
-		t.Fatalf("schema_migrations = %v, want init first, once", got)
+	files, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range files {
+		_, name, _ := strings.Cut(strings.TrimSuffix(f.Name(), ".sql"), "_")
+		want = append(want, name)
+	}
+	if d := cmp.Diff(want, got); d != "" || got[0] != "init" {
+		t.Fatalf("schema_migrations (-want +got):\n%s", d)
 	}
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal_mode = %q (%v), want wal persisted in the file", mode, err)
+	}
+}
+
+// TestMigrationsUpgrade: a database at an older version gets the missing
+// migrations, in order, when it opens.
+func TestMigrationsUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Take the database back to version 1.
+	db := rawDB(t, dir)
+	for _, q := range []string{"DROP INDEX resources_global", "DELETE FROM schema_migrations WHERE version > 1"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err = sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = rawDB(t, dir)
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'resources_global'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("index of migration 2 after upgrade: %d (%v)", n, err)
+	}
+	if err := db.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&n); err != nil || n < 2 {
+		t.Fatalf("schema version after upgrade: %d (%v)", n, err)
 	}
 }
 

@@ -46,6 +46,34 @@ func (t *tx) GetResource(ctx context.Context, acct model.AccountID, typ, id stri
 	return r, nil
 }
 
+func (t *tx) ResourceOwner(ctx context.Context, typ, id string) (model.AccountID, error) {
+	if err := t.check(); err != nil {
+		return "", err
+	}
+	rows, err := t.query(ctx, "SELECT account FROM resources WHERE type = ? AND id = ? LIMIT 2", typ, id)
+	if err != nil {
+		return "", fmt.Errorf("owner of %s %q: %w", typ, id, err)
+	}
+	var owners []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return "", rowsErr(rows, err)
+		}
+		owners = append(owners, a)
+	}
+	if err := rowsErr(rows, nil); err != nil {
+		return "", fmt.Errorf("owner of %s %q: %w", typ, id, err)
+	}
+	switch len(owners) {
+	case 0:
+		return "", notFound("%s %q", typ, id)
+	case 1:
+		return model.AccountID(owners[0]), nil
+	}
+	return "", fmt.Errorf("%s %q is held by several accounts: %w", typ, id, store.ErrConflict)
+}
+
 func (t *tx) ListResources(ctx context.Context, acct model.AccountID, typ string, opts store.ResourceListOptions) (store.Page[model.Resource], error) {
 	if err := t.check(); err != nil {
 		return store.Page[model.Resource]{}, err

@@ -146,6 +146,31 @@ func testResources(t *testing.T, s store.Store) {
 		return tx.DeleteResource(ctx, acctA, typ, "nb-alice", 0)
 	}), store.ErrNotFound)
 
+	// Globally named resources (S3 buckets) are found from any account.
+	update(t, s, func(ctx context.Context, tx store.Tx) error {
+		if _, err := tx.CreateResource(ctx, acctB, model.Resource{Type: "s3:bucket", ID: "my-bucket", CreateDate: base}); err != nil {
+			return err
+		}
+		for _, a := range []model.AccountID{acctA, acctB} {
+			if _, err := tx.CreateResource(ctx, a, model.Resource{Type: "t", ID: "in-both", CreateDate: base}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx store.ReadTx) error {
+		owner, err := tx.ResourceOwner(ctx, "s3:bucket", "my-bucket")
+		wantErr(t, "ResourceOwner", err, nil)
+		diff(t, "bucket owner", owner, acctB)
+		_, err = tx.ResourceOwner(ctx, "s3:bucket", "no-bucket")
+		wantErr(t, "ResourceOwner missing", err, store.ErrNotFound)
+		_, err = tx.ResourceOwner(ctx, "s3:object", "my-bucket")
+		wantErr(t, "ResourceOwner other type", err, store.ErrNotFound)
+		_, err = tx.ResourceOwner(ctx, "t", "in-both")
+		wantErr(t, "ResourceOwner held twice", err, store.ErrConflict)
+		return nil
+	})
+
 	// Listing by type and ID prefix (S3 object keys are the typical use).
 	update(t, s, func(ctx context.Context, tx store.Tx) error {
 		for _, id := range []string{"b/users/alice/1", "b/users/alice/2", "b/users/alicia/1", "b/users/bob/1", "b/shared/x", "c/users/alice/1"} {

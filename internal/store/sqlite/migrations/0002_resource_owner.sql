@@ -1,0 +1,3 @@
+-- Resources whose names are global across accounts (S3 buckets) are found
+-- by (type, id) alone.
+CREATE INDEX resources_global ON resources (type, id);
