@@ -18,17 +18,76 @@ type Set struct {
 	byAction map[string][]int32
 	bySvc    map[string][]int32
 	always   []int32
-	// actH and svcH index the same lists by keyHash, so that a lookup
-	// needs neither a lowered copy of the action nor string hashing; a
-	// hash hit is confirmed by comparing the key.
-	actH     map[uint64]hashEntry
-	svcH     map[uint64]hashEntry
+	// actH and svcH index the same lists by keyHash, sorted by hash in
+	// one contiguous slice each, so that a lookup needs neither a lowered
+	// copy of the action nor string hashing nor a map probe; a hash hit is
+	// confirmed by comparing the key.
+	actH     hashIndex
+	svcH     hashIndex
 	collided bool // two keys share a hash: consult the string indexes too
 }
 
 type hashEntry struct {
+	h    uint64
 	key  string
 	list []int32
+}
+
+// hashIndex is a set of entries sorted by hash.
+type hashIndex []hashEntry
+
+// find returns the entry with hash h.
+func (x hashIndex) find(h uint64) (*hashEntry, bool) {
+	if len(x) <= 8 {
+		for i := range x {
+			if x[i].h == h {
+				return &x[i], true
+			}
+		}
+		return nil, false
+	}
+	i, ok := slices.BinarySearchFunc(x, h, func(e hashEntry, h uint64) int {
+		switch {
+		case e.h < h:
+			return -1
+		case e.h > h:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return nil, false
+	}
+	return &x[i], true
+}
+
+// buildHashIndex indexes m by hash (keyHash) and reports whether two keys
+// share a hash, in which case only the first is indexed and lookups must
+// fall back to m.
+func buildHashIndex(m map[string][]int32, hash func(string) uint64) (hashIndex, bool) {
+	x := make(hashIndex, 0, len(m))
+	for k, l := range m {
+		x = append(x, hashEntry{hash(k), k, l})
+	}
+	slices.SortFunc(x, func(a, b hashEntry) int {
+		switch {
+		case a.h < b.h:
+			return -1
+		case a.h > b.h:
+			return 1
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	collided := false
+	out := x[:0]
+	for i := range x {
+		if i > 0 && x[i].h == x[i-1].h {
+			collided = true
+			continue
+		}
+		out = append(out, x[i])
+	}
+	return slices.Clip(out), collided
 }
 
 type sref struct {
@@ -96,25 +155,11 @@ func NewSet(policies ...*Policy) *Set {
 		}
 		s.byAction[k] = slices.Clip(l)
 	}
-	s.actH = make(map[uint64]hashEntry, len(s.byAction))
-	for k, l := range s.byAction {
-		s.collided = addHashed(s.actH, keyHash(k), k, l) || s.collided
-	}
-	s.svcH = make(map[uint64]hashEntry, len(s.bySvc))
-	for k, l := range s.bySvc {
-		s.collided = addHashed(s.svcH, keyHash(k), k, l) || s.collided
-	}
+	var c1, c2 bool
+	s.actH, c1 = buildHashIndex(s.byAction, keyHash)
+	s.svcH, c2 = buildHashIndex(s.bySvc, keyHash)
+	s.collided = c1 || c2
 	return s
-}
-
-// addHashed adds key's list under hash h and reports a collision (h
-// already taken), in which case the entry is left to the string index.
-func addHashed(m map[uint64]hashEntry, h uint64, key string, l []int32) bool {
-	if _, dup := m[h]; dup {
-		return true
-	}
-	m[h] = hashEntry{key, l}
-	return false
 }
 
 func appendOnce(l []int32, v int32) []int32 {
@@ -160,7 +205,7 @@ func (s *Set) candidates(action string) (list []int32, exact bool) {
 		h ^= uint64(c)
 		h *= 1099511628211
 	}
-	if e, ok := s.actH[h]; ok && asciiEqualFold(e.key, action) {
+	if e, ok := s.actH.find(h); ok && asciiEqualFold(e.key, action) {
 		return e.list, true
 	}
 	if s.collided {
@@ -169,7 +214,7 @@ func (s *Set) candidates(action string) (list []int32, exact bool) {
 		}
 	}
 	if colon > 0 {
-		if e, ok := s.svcH[hp]; ok && asciiEqualFold(e.key, action[:colon]) {
+		if e, ok := s.svcH.find(hp); ok && asciiEqualFold(e.key, action[:colon]) {
 			return e.list, false
 		}
 		if s.collided {
