@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -228,5 +229,50 @@ func TestShapes(t *testing.T) {
 		MultipartUpload *CompletedMultipartUpload `aws:",payload"`
 	}{}, nil); len(p) != 0 {
 		t.Errorf("CompleteMultipartUpload: %v", p)
+	}
+}
+
+// TestS3ClientVirtualHosted lets the SDK address buckets as
+// BUCKET.localhost:PORT (its default addressing) and checks that routing
+// reads the bucket from the host and the key from the whole path.
+func TestS3ClientVirtualHosted(t *testing.T) {
+	t.Parallel()
+	ss := &s3Server{rt: route.New(route.Options{}), got: map[string]any{}}
+	srv := httptest.NewServer(ss)
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	dialer := &net.Dialer{}
+	httpClient := &http.Client{Transport: &http.Transport{
+		// Every host name (my-bucket.localhost) reaches the test server.
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
+	client := s3.NewFromConfig(aws.Config{
+		Region:                     "us-east-1",
+		BaseEndpoint:               aws.String("http://localhost:" + port),
+		Credentials:                credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "SECRET", ""),
+		Retryer:                    func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:                 httpClient,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	})
+	ctx := context.Background()
+	key := "my_domain/users/alice/x y+z.txt"
+	g, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("my-bucket"), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("GetObject: %v", err)
+	}
+	g.Body.Close()
+	got := ss.got["GetObject"].(*GetObjectInput)
+	if got.Bucket != "my-bucket" || got.Key != key {
+		t.Errorf("virtual-hosted GetObject decoded as bucket %q key %q", got.Bucket, got.Key)
+	}
+	if _, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("my-bucket"), Prefix: aws.String("p/")}); err != nil {
+		t.Fatalf("ListObjectsV2: %v", err)
+	}
+	if lo := ss.got["ListObjectsV2"].(*ListObjectsV2Input); lo.Bucket != "my-bucket" || aws.ToString(lo.Prefix) != "p/" {
+		t.Errorf("virtual-hosted ListObjectsV2 decoded as %+v", lo)
 	}
 }
