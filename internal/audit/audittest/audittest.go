@@ -12,13 +12,15 @@
 // model.AuditQuery filter selects exactly the matching records, combined
 // with AND; time bounds are inclusive; pages follow keyset order and stay
 // correct while new records arrive; a token that was never issued is an
-// error; accounts never see each other's records; concurrent appends lose
-// nothing.
+// error wrapping store.ErrInvalidToken; an EventID already stored is
+// skipped so batches may be retried; accounts never see each other's
+// records; concurrent appends lose nothing.
 package audittest
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -30,6 +32,7 @@ import (
 
 	"abacus/internal/audit"
 	"abacus/internal/model"
+	"abacus/internal/store"
 )
 
 // Run runs the conformance suite. open returns a new, empty store for each
@@ -50,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) audit.Store) {
 		{"InvalidNextToken", testInvalidNextToken},
 		{"TenantIsolation", testTenantIsolation},
 		{"EmptyBatch", testEmptyBatch},
+		{"DuplicateEventIDIsSkipped", testDuplicateEventID},
 		{"ConcurrentAppends", testConcurrentAppends},
 	}
 	for _, tt := range tests {
@@ -397,8 +401,9 @@ func testDefaultPageSize(t *testing.T, s audit.Store) {
 func testInvalidNextToken(t *testing.T, s audit.Store) {
 	appendOK(t, s, rec(acctA, 1, nil), rec(acctA, 2, nil))
 	for _, tok := range []string{"not-a-token", "%%%", "AAAA"} {
-		if _, _, err := s.LookupAuditEvents(context.Background(), acctA, model.AuditQuery{NextToken: tok}); err == nil {
-			t.Errorf("NextToken %q: no error; a token the store never issued must be rejected, not treated as a fresh query", tok)
+		_, _, err := s.LookupAuditEvents(context.Background(), acctA, model.AuditQuery{NextToken: tok})
+		if !errors.Is(err, store.ErrInvalidToken) {
+			t.Errorf("NextToken %q: error %v, want store.ErrInvalidToken; a token the store never issued must be rejected, not treated as a fresh query", tok, err)
 		}
 	}
 }
@@ -427,6 +432,23 @@ func testEmptyBatch(t *testing.T, s audit.Store) {
 	}
 	if got := lookupAll(t, s, acctA, model.AuditQuery{}); len(got) != 0 {
 		t.Errorf("empty store returned %d records", len(got))
+	}
+}
+
+// testDuplicateEventID pins down that a batch may be retried: a record
+// whose EventID is stored already is skipped, the rest of the batch is
+// stored.
+func testDuplicateEventID(t *testing.T, s audit.Store) {
+	first := rec(acctA, 1, nil)
+	appendOK(t, s, first)
+	again := rec(acctA, 1, func(e *audit.Event) { e.EventName = "Changed" })
+	appendOK(t, s, again, rec(acctA, 2, nil))
+	got := lookupAll(t, s, acctA, model.AuditQuery{})
+	if len(got) != 2 {
+		t.Fatalf("got %d records after appending a duplicate, want 2", len(got))
+	}
+	if got[1].EventName != "GetRole" {
+		t.Errorf("the duplicate replaced the stored record: EventName %q", got[1].EventName)
 	}
 }
 

@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"abacus/internal/model"
+	"abacus/internal/store"
 )
 
-// ErrInvalidNextToken is returned by [Memory.LookupAuditEvents] for a token
-// it did not issue.
-var ErrInvalidNextToken = errors.New("audittest: invalid next token")
+// errToken explains a token [Memory] did not issue; it is returned wrapped
+// with store.ErrInvalidToken.
+var errToken = errors.New("malformed token")
 
 // Memory is an in-memory [audit.Store] for tests. It keeps nothing on disk,
 // so it is durable only in the sense that a record is visible once
@@ -25,6 +26,7 @@ var ErrInvalidNextToken = errors.New("audittest: invalid next token")
 type Memory struct {
 	mu   sync.RWMutex
 	recs map[model.AccountID][]model.AuditRecord // sorted newest first
+	ids  map[string]bool
 	// Fail, when set, is called before each append; a non-nil result fails
 	// the append and stores nothing.
 	Fail func(recs []model.AuditRecord) error
@@ -33,7 +35,9 @@ type Memory struct {
 // NewMemory returns an empty Memory.
 func NewMemory() *Memory { return &Memory{} }
 
-// AppendAuditEvents stores recs atomically: all or (on failure) none.
+// AppendAuditEvents stores recs atomically: all or (on failure) none. A
+// record whose EventID is already stored is skipped, so a batch may be
+// retried.
 func (m *Memory) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -49,7 +53,14 @@ func (m *Memory) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord
 		m.recs = map[model.AccountID][]model.AuditRecord{}
 	}
 	touched := map[model.AccountID]bool{}
+	if m.ids == nil {
+		m.ids = map[string]bool{}
+	}
 	for _, r := range recs {
+		if m.ids[r.EventID] {
+			continue
+		}
+		m.ids[r.EventID] = true
 		r.EventTime = r.EventTime.UTC()
 		r.Event = slices.Clone(r.Event)
 		r.Resources = slices.Clone(r.Resources)
@@ -71,7 +82,8 @@ func compareKey(x, y model.AuditRecord) int {
 }
 
 // LookupAuditEvents returns acct's records matching q, newest first, with
-// keyset pagination: the token names the last record returned.
+// keyset pagination: the token names the last record returned. A token it
+// did not issue gives an error wrapping store.ErrInvalidToken.
 func (m *Memory) LookupAuditEvents(ctx context.Context, acct model.AccountID, q model.AuditQuery) ([]model.AuditRecord, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -142,15 +154,15 @@ func encodeToken(r model.AuditRecord) string {
 func decodeToken(tok string) (model.AuditRecord, error) {
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return model.AuditRecord{}, fmt.Errorf("%w: %v", ErrInvalidNextToken, err)
+		return model.AuditRecord{}, fmt.Errorf("%w: %w", store.ErrInvalidToken, err)
 	}
 	ns, id, ok := strings.Cut(string(b), "/")
 	if !ok || id == "" {
-		return model.AuditRecord{}, ErrInvalidNextToken
+		return model.AuditRecord{}, fmt.Errorf("%w: %w", store.ErrInvalidToken, errToken)
 	}
 	n, err := strconv.ParseInt(ns, 10, 64)
 	if err != nil {
-		return model.AuditRecord{}, fmt.Errorf("%w: %v", ErrInvalidNextToken, err)
+		return model.AuditRecord{}, fmt.Errorf("%w: %w", store.ErrInvalidToken, err)
 	}
 	return model.AuditRecord{EventTime: time.Unix(0, n).UTC(), EventID: id}, nil
 }

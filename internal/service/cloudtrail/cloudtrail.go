@@ -25,6 +25,7 @@ import (
 	"abacus/internal/apierr"
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/store"
 )
 
 // LookupAttribute is one lookup filter: an attribute key (one of the
@@ -166,6 +167,12 @@ func (s *Service) LookupEvents(ctx context.Context, acct model.AccountID, in *Lo
 		q.NextToken = inner
 	}
 	recs, next, err := s.events.LookupAuditEvents(ctx, acct, q)
+	if errors.Is(err, store.ErrInvalidToken) {
+		// The envelope was ours, its content was not (a crafted token).
+		e := invalid(CodeInvalidNextToken, "Invalid NextToken.")
+		e.Err = err
+		return nil, e
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lookup events: %w", err)
 	}

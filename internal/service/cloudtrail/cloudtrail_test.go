@@ -35,7 +35,7 @@ func ptr[T any](v T) *T { return &v }
 //	3 root   iam ListUsers        read-only
 //	4 alice  iam DeleteRole       AWS::IAM::Role arn:aws:iam::123456789012:role/R
 //	5 bob    sagemaker DescribeTrainingJob read-only
-func seed(t *testing.T) (*audittest.Memory, []audit.Event) {
+func seed(t testing.TB) (*audittest.Memory, []audit.Event) {
 	t.Helper()
 	alice := &model.Principal{Type: model.PrincipalIAMUser, AccountID: acct, ARN: "arn:aws:iam::123456789012:user/alice", ID: "AIDAALICE", UserName: "alice", AccessKeyID: "AKIAALICE"}
 	bob := &model.Principal{
