@@ -13,8 +13,9 @@ import (
 // Global condition keys that describe the principal (aws:username,
 // aws:userid, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
 // aws:SourceIdentity, aws:PrincipalTag/*) and the time (aws:CurrentTime,
-// aws:EpochTime) are derived from the typed fields; any other key comes
-// from Context. A key set in Context overrides the derived one.
+// aws:EpochTime) are derived from the typed fields when those are set
+// (non-empty, non-zero), and looked up in Context otherwise; every other
+// key comes from Context.
 type Request struct {
 	Principal Caller
 	// Action is the IAM action, "service:Operation"; matched
