@@ -283,10 +283,12 @@ type PolicyReader interface {
 
 // PolicyWriter changes managed policies, attachments and inline policies.
 type PolicyWriter interface {
-	// CreatePolicy stores p with document as its version v1 (the default)
-	// and returns it as stored. Names are unique per account without
-	// regard to case ([ErrConflict]). Seed AWS managed policies with acct
-	// [model.AWSAccount].
+	// CreatePolicy stores p with document as its default version and
+	// returns it as stored: version v1, or the version p.DefaultVersionID
+	// names when it is one ("v7", as an AWS managed policy may be at),
+	// created at p.UpdateDate (p.CreateDate when zero).
+	// Names are unique per account without regard to case ([ErrConflict]).
+	// Seed AWS managed policies with acct [model.AWSAccount].
 	CreatePolicy(ctx context.Context, acct model.AccountID, p model.ManagedPolicy, document string) (model.ManagedPolicy, error)
 	// UpdatePolicy replaces the mutable fields of the policy p.ARN:
 	// Description, Tags and UpdateDate.

@@ -196,23 +196,27 @@ func (t *tx) CreatePolicy(ctx context.Context, acct model.AccountID, p model.Man
 	if p.UpdateDate.IsZero() {
 		p.UpdateDate = p.CreateDate
 	}
+	first := int64(1)
+	if n, ok := parseVersionID(p.DefaultVersionID); ok {
+		first = n
+	}
 	p.AttachmentCount, p.PermissionsBoundaryUsageCount, p.DefaultVersionID = 0, 0, ""
 	doc, err := json.Marshal(p)
 	if err != nil {
 		return p, err
 	}
 	if _, err := t.exec(ctx, `INSERT INTO managed_policies (account, arn, id, name, name_key, path, default_version, next_version, doc)
-		VALUES (?, ?, ?, ?, ?, ?, 1, 2, ?)`, string(acct), p.ARN, p.PolicyID, p.PolicyName, nameKey(p.PolicyName), p.Path, doc); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(acct), p.ARN, p.PolicyID, p.PolicyName, nameKey(p.PolicyName), p.Path, first, first+1, doc); err != nil {
 		if isConstraint(err) {
 			return p, fmt.Errorf("create policy %q: %w", p.PolicyName, store.ErrConflict)
 		}
 		return p, fmt.Errorf("create policy %q: %w", p.PolicyName, err)
 	}
-	if _, err := t.exec(ctx, "INSERT INTO policy_versions (account, arn, version, document, created) VALUES (?, ?, 1, ?, ?)",
-		string(acct), p.ARN, document, nanos(p.CreateDate)); err != nil {
+	if _, err := t.exec(ctx, "INSERT INTO policy_versions (account, arn, version, document, created) VALUES (?, ?, ?, ?, ?)",
+		string(acct), p.ARN, first, document, nanos(p.UpdateDate)); err != nil {
 		return p, fmt.Errorf("create policy %q: %w", p.PolicyName, err)
 	}
-	p.DefaultVersionID = versionID(1)
+	p.DefaultVersionID = versionID(first)
 	t.announce(acct, store.ChangePolicy, p.ARN)
 	return p, nil
 }

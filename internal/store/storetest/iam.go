@@ -566,6 +566,7 @@ func testAWSManagedPolicies(t *testing.T, s store.Store) {
 	aws := model.ManagedPolicy{
 		PolicyName: "AmazonSageMakerFullAccess", PolicyID: "ANPAAWS00000000000001",
 		ARN: "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", Path: "/", CreateDate: base,
+		DefaultVersionID: "v12", // seeded at the version AWS is at
 	}
 	local := newPolicy(acctA, "AmazonSageMakerFullAccess", 2) // same name, other owner: allowed
 	update(t, s, func(ctx context.Context, tx store.Tx) error {
@@ -593,9 +594,10 @@ func testAWSManagedPolicies(t *testing.T, s store.Store) {
 			if !p.IsAWSManaged() {
 				t.Errorf("IsAWSManaged(%s) = false", p.ARN)
 			}
-			v, err := tx.GetPolicyVersion(ctx, tc.acct, aws.ARN, "v1")
+			diff(t, "default version", p.DefaultVersionID, "v12")
+			v, err := tx.GetPolicyVersion(ctx, tc.acct, aws.ARN, "v12")
 			wantErr(t, "GetPolicyVersion AWS managed", err, nil)
-			diff(t, "AWS managed document", v.Document, docAllow("sagemaker:*"))
+			diff(t, "AWS managed version", v, model.PolicyVersion{VersionID: "v12", Document: docAllow("sagemaker:*"), IsDefault: true, CreateDate: base})
 		}
 		_, err := tx.GetPolicy(ctx, acctB, local.ARN)
 		wantErr(t, "B reads A's policy", err, store.ErrNotFound)
