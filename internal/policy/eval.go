@@ -31,6 +31,9 @@ type hashEntry struct {
 	h    uint64
 	key  string
 	list []int32
+	// exact is set on a service entry when some action of the service is
+	// named literally, so that the full action must be looked up too.
+	exact bool
 }
 
 // hashIndex is a set of entries sorted by hash.
@@ -67,7 +70,7 @@ func (x hashIndex) find(h uint64) (*hashEntry, bool) {
 func buildHashIndex(m map[string][]int32, hash func(string) uint64) (hashIndex, bool) {
 	x := make(hashIndex, 0, len(m))
 	for k, l := range m {
-		x = append(x, hashEntry{hash(k), k, l})
+		x = append(x, hashEntry{h: hash(k), key: k, list: l})
 	}
 	slices.SortFunc(x, func(a, b hashEntry) int {
 		switch {
@@ -141,6 +144,15 @@ func NewSet(policies ...*Policy) *Set {
 	for k, l := range svc {
 		s.bySvc[k] = merge(l, s.always)
 	}
+	// Every service with a literally named action gets a service entry
+	// too, so that the service lookup alone tells whether an exact lookup
+	// is worth making.
+	for k := range exact {
+		prefix, _, _ := strings.Cut(k, ":")
+		if _, ok := s.bySvc[prefix]; !ok {
+			s.bySvc[prefix] = s.always
+		}
+	}
 	// For an action named literally somewhere, precompute exactly the
 	// statements whose Action/NotAction covers it, so that evaluation
 	// need not match actions at all.
@@ -159,6 +171,12 @@ func NewSet(policies ...*Policy) *Set {
 	s.actH, c1 = buildHashIndex(s.byAction, keyHash)
 	s.svcH, c2 = buildHashIndex(s.bySvc, keyHash)
 	s.collided = c1 || c2
+	for k := range exact {
+		prefix, _, _ := strings.Cut(k, ":")
+		if e, ok := s.svcH.find(keyHash(prefix)); ok {
+			e.exact = true
+		}
+	}
 	return s
 }
 
@@ -192,12 +210,17 @@ func (s *Set) Len() int { return len(s.Policies()) }
 // candidates returns the statements that may name action, in order;
 // exact reports that every one of them is known to cover the action.
 func (s *Set) candidates(action string) (list []int32, exact bool) {
-	// keyHash of the action, and of its service prefix at the colon.
-	h, hp, colon := uint64(14695981039346656037), uint64(0), -1
+	if s.collided {
+		return s.candidatesSlow(action)
+	}
+	// keyHash of the service prefix; the rest of the action is hashed
+	// only when the service has literally named actions.
+	h, colon := uint64(14695981039346656037), -1
 	for i := 0; i < len(action); i++ {
 		c := action[i]
-		if c == ':' && colon < 0 {
-			colon, hp = i, h
+		if c == ':' {
+			colon = i
+			break
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -205,22 +228,39 @@ func (s *Set) candidates(action string) (list []int32, exact bool) {
 		h ^= uint64(c)
 		h *= 1099511628211
 	}
-	if e, ok := s.actH.find(h); ok && asciiEqualFold(e.key, action) {
-		return e.list, true
+	if colon <= 0 {
+		return s.always, false
 	}
-	if s.collided {
-		if l, found := s.exactSlow(action); found {
-			return l, true
-		}
+	e, ok := s.svcH.find(h)
+	if !ok || !asciiEqualFold(e.key, action[:colon]) {
+		return s.always, false
 	}
-	if colon > 0 {
-		if e, ok := s.svcH.find(hp); ok && asciiEqualFold(e.key, action[:colon]) {
-			return e.list, false
+	if !e.exact {
+		return e.list, false
+	}
+	for i := colon; i < len(action); i++ {
+		c := action[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		if s.collided {
-			if l, ok := s.bySvc[strings.ToLower(action[:colon])]; ok {
-				return l, false
-			}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	if a, ok := s.actH.find(h); ok && asciiEqualFold(a.key, action) {
+		return a.list, true
+	}
+	return e.list, false
+}
+
+// candidatesSlow is candidates through the string-keyed indexes, for the
+// (astronomically rare) set in which two keys share a hash.
+func (s *Set) candidatesSlow(action string) ([]int32, bool) {
+	if l, found := s.exactSlow(action); found {
+		return l, true
+	}
+	if prefix, _, ok := strings.Cut(action, ":"); ok {
+		if l, ok := s.bySvc[strings.ToLower(prefix)]; ok {
+			return l, false
 		}
 	}
 	return s.always, false

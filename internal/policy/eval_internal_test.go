@@ -27,6 +27,14 @@ func TestHashCollisionFallback(t *testing.T) {
 	if d, _ := s.Evaluate(r, nil); d != ImplicitDeny {
 		t.Errorf("long action: %v", d)
 	}
+	r.Action = "nocolon"
+	if d, _ := s.Evaluate(r, nil); d != ImplicitDeny {
+		t.Errorf("action without a service prefix: %v", d)
+	}
+	fresh := NewSet(p)
+	if d, _ := fresh.Evaluate(r, nil); d != ImplicitDeny {
+		t.Errorf("action without a service prefix: %v", d)
+	}
 	empty := NewSet()
 	empty.collided = true
 	if l, ok := empty.exactSlow("s3:x"); ok || l != nil {
