@@ -306,3 +306,25 @@ func TestSDKJSONServices(t *testing.T) {
 		}
 	}
 }
+
+// TestSDKS3OverTLS uploads over TLS, where the SDK does not hash the
+// payload (UNSIGNED-PAYLOAD) and streams a body of unknown length with
+// Transfer-Encoding: chunked.
+func TestSDKS3OverTLS(t *testing.T) {
+	t.Parallel()
+	srv := newTLSVerifyServer(t)
+	cfg := aws.Config{Region: testRegion, Credentials: staticCreds(testAKID, testSecret, ""), HTTPClient: srv.Client(),
+		RetryMaxAttempts: 1, BaseEndpoint: aws.String(srv.URL)}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	bodies := map[string]io.Reader{
+		"seekable":   strings.NewReader("seekable body"),
+		"unseekable": struct{ io.Reader }{strings.NewReader("unseekable body")},
+	}
+	for key, body := range bodies {
+		_, _ = client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("bucket"), Key: aws.String(key), Body: body})
+		o := srv.expectVerified(t, testAKID, "s3")
+		if want := key + " body"; string(o.body) != want {
+			t.Errorf("PUT %s: body = %q, want %q (payload %s)", key, o.body, want, o.res.PayloadHash)
+		}
+	}
+}
