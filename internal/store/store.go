@@ -216,7 +216,9 @@ type RoleWriter interface {
 	CreateRole(ctx context.Context, acct model.AccountID, r model.Role) error
 	// UpdateRole replaces the role named r.RoleName (roles cannot be
 	// renamed), keeping RoleID and CreateDate. It covers trust policy,
-	// description, session duration, boundary, tags and last use.
+	// description, session duration, boundary, tags and last use. An
+	// update that changes only RoleLastUsed is not announced on the change
+	// feed.
 	UpdateRole(ctx context.Context, acct model.AccountID, r model.Role) error
 	// DeleteRole deletes the role; [ErrInUse] while it has attached or
 	// inline policies.
@@ -342,6 +344,7 @@ type AccessKeyWriter interface {
 	UpdateAccessKeyStatus(ctx context.Context, acct model.AccountID, accessKeyID string, status model.AccessKeyStatus) error
 	// RecordAccessKeyUse stores when, with which service and in which
 	// region a key of acct was last used.
+	// It is not announced on the change feed.
 	RecordAccessKeyUse(ctx context.Context, acct model.AccountID, accessKeyID string, used model.AccessKeyLastUsed) error
 	// DeleteAccessKey deletes a key of acct.
 	DeleteAccessKey(ctx context.Context, acct model.AccountID, accessKeyID string) error

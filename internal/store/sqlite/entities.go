@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -26,6 +27,10 @@ var kindChange = map[model.EntityKind]store.ChangeKind{
 type entity struct {
 	id, name string
 	doc      []byte
+	// quiet, when set by the caller, is the stored document with only
+	// bookkeeping fields changed to their new values; a replacement equal
+	// to it is not announced.
+	quiet []byte
 }
 
 func (t *tx) getEntity(ctx context.Context, acct model.AccountID, kind model.EntityKind, name string) (entity, error) {
@@ -117,6 +122,11 @@ func (t *tx) replaceEntity(ctx context.Context, acct model.AccountID, kind model
 	if _, err := t.exec(ctx, "UPDATE iam_entities SET name = ?, name_key = ?, path = ?, boundary = ?, doc = ? WHERE account = ? AND id = ?",
 		newName, nameKey(newName), path, boundary, doc, string(acct), old.id); err != nil {
 		return fmt.Errorf("update %s %q: %w", kind, old.name, err)
+	}
+	if bytes.Equal(doc, old.quiet) {
+		// Only bookkeeping changed (a role's last use): nothing that a
+		// cache holds, so nothing to announce.
+		return nil
 	}
 	t.announce(acct, kindChange[kind], old.name)
 	if newName != old.name {
@@ -411,6 +421,10 @@ func (t *tx) UpdateRole(ctx context.Context, acct model.AccountID, r model.Role)
 		return err
 	}
 	r.RoleID, r.CreateDate, r.RoleName = prev.RoleID, prev.CreateDate, prev.RoleName
+	prev.RoleLastUsed = r.RoleLastUsed
+	if old.quiet, err = json.Marshal(prev); err != nil {
+		return err
+	}
 	return t.replaceEntity(ctx, acct, model.EntityRole, old, r.RoleName, r.Path, r.PermissionsBoundary, r)
 }
 

@@ -114,9 +114,14 @@ func (t *tx) UpdateAccessKeyStatus(ctx context.Context, acct model.AccountID, id
 	return t.updateKey(ctx, acct, id, "UPDATE access_keys SET status = ? WHERE account = ? AND id = ?", string(status))
 }
 
+// RecordAccessKeyUse is bookkeeping that no cache depends on, so it is not
+// announced on the change feed (it may run on every request).
 func (t *tx) RecordAccessKeyUse(ctx context.Context, acct model.AccountID, id string, used model.AccessKeyLastUsed) error {
-	return t.updateKey(ctx, acct, id, "UPDATE access_keys SET last_used = ?, last_service = ?, last_region = ? WHERE account = ? AND id = ?",
+	n := len(t.changes)
+	err := t.updateKey(ctx, acct, id, "UPDATE access_keys SET last_used = ?, last_service = ?, last_region = ? WHERE account = ? AND id = ?",
 		nanos(used.LastUsedDate), used.ServiceName, used.Region)
+	t.changes = t.changes[:n]
+	return err
 }
 
 func (t *tx) DeleteAccessKey(ctx context.Context, acct model.AccountID, id string) error {

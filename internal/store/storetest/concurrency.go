@@ -360,6 +360,36 @@ func testChangeFeed(t *testing.T, s store.Store) {
 	})
 	diff(t, "new default version", next(t, sub), []store.Change{{Account: acctB, Kind: store.ChangePolicy, Name: pol.ARN}})
 
+	// Bookkeeping on the request path (a key's or a role's last use) is
+	// not announced: it would flush caches on every request.
+	update(t, s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.CreateRole(ctx, acctA, newRole(acctA, "exec", 9)); err != nil {
+			return err
+		}
+		return tx.CreateRole(ctx, acctA, newRole(acctA, "other", 10))
+	})
+	diff(t, "roles", len(next(t, sub)), 2)
+	update(t, s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.RecordAccessKeyUse(ctx, acctA, "AKIAFEED000000000001", model.AccessKeyLastUsed{LastUsedDate: base, ServiceName: "iam", Region: "us-east-1"}); err != nil {
+			return err
+		}
+		r, err := tx.GetRole(ctx, acctA, "exec")
+		if err != nil {
+			return err
+		}
+		r.RoleLastUsed = model.RoleLastUsed{LastUsedDate: base.Add(time.Hour), Region: "eu-west-1"}
+		return tx.UpdateRole(ctx, acctA, r)
+	})
+	update(t, s, func(ctx context.Context, tx store.Tx) error {
+		r, err := tx.GetRole(ctx, acctA, "other")
+		if err != nil {
+			return err
+		}
+		r.Description = "changed"
+		return tx.UpdateRole(ctx, acctA, r)
+	})
+	diff(t, "only the real change", next(t, sub), []store.Change{{Account: acctA, Kind: store.ChangeRole, Name: "other"}})
+
 	// Two commits before the subscriber reads arrive together, in order.
 	for _, n := range []string{"x", "y"} {
 		update(t, s, func(ctx context.Context, tx store.Tx) error {
