@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"abacus/internal/apierr"
@@ -37,13 +38,17 @@ type Details struct {
 
 // Builder makes events. The zero value is ready to use: it draws event IDs
 // from crypto/rand and redacts with [NewRedactor]'s defaults. A Builder is
-// safe for concurrent use once configured.
+// safe for concurrent use once configured; its fields must not change after
+// the first call to Event, and it must not be copied after first use.
 type Builder struct {
 	// IDs generates event IDs (UUIDs); set its Rand for deterministic
 	// tests.
 	IDs model.IDGenerator
 	// Redactor redacts inputs and outputs; nil means NewRedactor().
 	Redactor *Redactor
+
+	once sync.Once
+	red  *Redactor
 }
 
 // NewEvent is [Builder.Event] on a zero Builder.
@@ -61,10 +66,13 @@ func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("audit: event ID: %w", err)
 	}
-	red := b.Redactor
-	if red == nil {
-		red = NewRedactor()
-	}
+	b.once.Do(func() {
+		b.red = b.Redactor
+		if b.red == nil {
+			b.red = NewRedactor()
+		}
+	})
+	red := b.red
 	src := d.EventSource
 	if src == "" {
 		src = call.Service + ".amazonaws.com"

@@ -1,10 +1,10 @@
 package audit
 
 import (
-	"encoding"
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -51,7 +51,28 @@ type Redactor struct {
 	suffixes []string // lower case
 	rules    map[string]Rule
 	keepResp map[string]bool
+
+	plans   sync.Map // reflect.Type (struct) -> []fieldPlan
+	classes sync.Map // reflect.Type -> typeClass
 }
+
+// fieldPlan is how one struct field is recorded, computed once per type.
+type fieldPlan struct {
+	index     int
+	name      string // CloudTrail's member name
+	omitEmpty bool
+	embedded  bool // promote the fields of this embedded struct
+}
+
+// typeClass says how values of a type are recorded, computed once per
+// type.
+type typeClass uint8
+
+const (
+	classOther typeClass = iota
+	classDrop            // secrets, blobs, streams, funcs, channels
+	classTime
+)
 
 // DefaultSensitiveFields are the member names [NewRedactor] drops
 // everywhere: credentials, secret values, one-time codes and URLs that
@@ -178,8 +199,30 @@ var (
 	secretType    = reflect.TypeFor[model.Secret]()
 	secretKeyType = reflect.TypeFor[model.SecretKey]()
 	readerType    = reflect.TypeFor[io.Reader]()
-	textType      = reflect.TypeFor[encoding.TextMarshaler]()
 )
+
+// class returns how values of t are recorded.
+func (r *Redactor) class(t reflect.Type) typeClass {
+	if c, ok := r.classes.Load(t); ok {
+		return c.(typeClass)
+	}
+	c := classOther
+	switch {
+	case t == secretType || t == secretKeyType:
+		c = classDrop
+	case t == timeType:
+		c = classTime
+	case t.Kind() != reflect.Interface && t.Implements(readerType):
+		c = classDrop
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		c = classDrop // blobs are never recorded
+	case t.Kind() == reflect.Func || t.Kind() == reflect.Chan || t.Kind() == reflect.UnsafePointer ||
+		t.Kind() == reflect.Complex64 || t.Kind() == reflect.Complex128:
+		c = classDrop
+	}
+	r.classes.Store(t, c)
+	return c
+}
 
 // value converts one value; ok is false when nothing is to be recorded.
 func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
@@ -187,13 +230,10 @@ func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
 		return nil, false
 	}
 	t := v.Type()
-	if t == secretType || t == secretKeyType {
+	switch r.class(t) {
+	case classDrop:
 		return nil, false
-	}
-	if t.Implements(readerType) && t.Kind() != reflect.Interface {
-		return nil, false
-	}
-	if t == timeType {
+	case classTime:
 		tm := v.Interface().(time.Time)
 		if tm.IsZero() {
 			return nil, false
@@ -207,7 +247,9 @@ func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
 		}
 		return r.value(v.Elem(), depth+1)
 	case reflect.Struct:
-		return r.structValue(v, depth)
+		m := map[string]any{}
+		r.collect(v, m, depth)
+		return m, true
 	case reflect.Map:
 		if v.IsNil() || t.Key().Kind() != reflect.String {
 			return nil, false
@@ -225,8 +267,8 @@ func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
 		}
 		return m, true
 	case reflect.Slice:
-		if v.IsNil() || t.Elem().Kind() == reflect.Uint8 {
-			return nil, false // blobs are never recorded
+		if v.IsNil() {
+			return nil, false
 		}
 		fallthrough
 	case reflect.Array:
@@ -243,61 +285,68 @@ func (r *Redactor) value(v reflect.Value, depth int) (any, bool) {
 		return v.Bool(), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return v.Int(), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return v.Uint(), true
 	case reflect.Float32, reflect.Float64:
 		return v.Float(), true
 	}
-	if t.Implements(textType) {
-		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
-		if err == nil {
-			return string(b), true
-		}
+	return nil, false
+}
+
+// plan returns the recorded fields of struct type t.
+func (r *Redactor) plan(t reflect.Type) []fieldPlan {
+	if p, ok := r.plans.Load(t); ok {
+		return p.([]fieldPlan)
 	}
-	return nil, false // funcs, channels, complex numbers
-}
-
-func (r *Redactor) structValue(v reflect.Value, depth int) (any, bool) {
-	m := map[string]any{}
-	r.collect(v, m, depth)
-	return m, true
-}
-
-// collect adds the recorded members of struct v to m, promoting the
-// members of embedded structs as encoding/json does.
-func (r *Redactor) collect(v reflect.Value, m map[string]any, depth int) {
-	t := v.Type()
+	var plan []fieldPlan
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, omitEmpty, skip := fieldName(f)
 		if skip {
 			continue
 		}
-		fv := v.Field(i)
 		if f.Anonymous && f.Tag.Get("aws") == "" {
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {
-				if fv.IsNil() {
-					continue
-				}
-				fv, ft = fv.Elem(), ft.Elem()
+				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct && ft != timeType {
-				r.collect(fv, m, depth+1)
+				plan = append(plan, fieldPlan{index: i, embedded: true})
 				continue
 			}
 		}
-		if !f.IsExported() {
+		if !f.IsExported() || r.sensitive(name) {
 			continue
 		}
-		if r.sensitive(name) {
+		plan = append(plan, fieldPlan{index: i, name: lowerFirst(name), omitEmpty: omitEmpty})
+	}
+	r.plans.Store(t, plan)
+	return plan
+}
+
+// collect adds the recorded members of struct v to m, promoting the
+// members of embedded structs as encoding/json does.
+func (r *Redactor) collect(v reflect.Value, m map[string]any, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	for _, f := range r.plan(v.Type()) {
+		fv := v.Field(f.index)
+		if f.embedded {
+			if fv.Kind() == reflect.Pointer {
+				if fv.IsNil() {
+					continue
+				}
+				fv = fv.Elem()
+			}
+			r.collect(fv, m, depth+1)
 			continue
 		}
-		if omitEmpty && fv.IsZero() {
+		if f.omitEmpty && fv.IsZero() {
 			continue
 		}
 		if ev, ok := r.value(fv, depth+1); ok {
-			m[lowerFirst(name)] = ev
+			m[f.name] = ev
 		}
 	}
 }

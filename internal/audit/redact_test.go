@@ -233,3 +233,26 @@ func BenchmarkRedact(b *testing.B) {
 		r.Redact("iam.amazonaws.com", "CreateRole", false, in, out)
 	}
 }
+
+// BenchmarkEventRecord measures what the request path pays per audit event
+// before the write: building the event (identity, redaction) and its JSON.
+func BenchmarkEventRecord(b *testing.B) {
+	var bld audit.Builder
+	c := call(rolePrincipal(), "iam")
+	d := audit.Details{
+		EventName: "CreateRole",
+		Request:   &createRoleInput{RoleName: "R", AssumeRolePolicyDocument: `{"Version":"2012-10-17"}`, Tags: []tag{{"a", "b"}}},
+		Response:  &createRoleOutput{Role: role{RoleName: "R", RoleId: "AROA", Arn: "arn", CreateDate: t0}},
+		Decision:  audit.Decision{Decision: audit.DecisionAllow, MatchedStatements: []audit.Statement{{Policy: "p", Sid: "s", Effect: "Allow"}}},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ev, err := bld.Event(c, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ev.Record(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
