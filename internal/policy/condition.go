@@ -65,6 +65,19 @@ func compileCondition(c Condition, vars bool) ccond {
 // and, for the set qualifiers,
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html.
 func (c *ccond) eval(r *Request) bool {
+	if c.key.kind == kGeneric && c.info.set == setNone && c.info.base != bNull {
+		// Fast path for the common case: a single-valued operator on a
+		// key from the context.
+		if i := r.Context.indexHash(c.key.name, c.key.hash); i >= 0 && len(r.Context.entries[i].Values) > 0 {
+			for _, s := range r.Context.entries[i].Values {
+				if c.matchString(s, r) {
+					return !c.info.negated
+				}
+			}
+			return c.info.negated
+		}
+		return c.info.ifExists || c.info.negated
+	}
 	v, ok := r.lookup(&c.key)
 	if ok && v.n == 0 && c.info.set == setNone {
 		ok = false // an empty multivalued key is absent to single-valued operators
@@ -163,7 +176,18 @@ func (c *ccond) anyValue(v *rvals, i int, r *Request) bool {
 		}
 		return false
 	}
-	s := v.at(i)
+	return c.matchString(v.at(i), r)
+}
+
+// matchString reports whether request value s matches any policy value
+// under the positive form of the operator.
+func (c *ccond) matchString(s string, r *Request) bool {
+	switch c.info.base {
+	case bDateEquals, bDateLessThan, bDateLessThanEquals, bDateGreaterThan, bDateGreaterThanEquals,
+		bNumericEquals, bNumericLessThan, bNumericLessThanEquals, bNumericGreaterThan, bNumericGreaterThanEquals, bIPAddress:
+		v := rvals{one: s, n: 1}
+		return c.anyValue(&v, 0, r)
+	}
 	for k := range c.vals {
 		pv := &c.vals[k]
 		var m bool
