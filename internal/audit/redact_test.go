@@ -256,3 +256,32 @@ func BenchmarkEventRecord(b *testing.B) {
 		}
 	}
 }
+
+// TestRedactConcurrent runs one Redactor from many goroutines on many
+// types at once; run with -race.
+func TestRedactConcurrent(t *testing.T) {
+	t.Parallel()
+	r := audit.NewRedactor()
+	values := []any{
+		&createRoleInput{RoleName: "R", Tags: []tag{{"a", "b"}}},
+		&createAccessKeyOutput{AccessKey: accessKey{UserName: "u", SecretAccessKey: secret}},
+		&assumeRoleOutput{Credentials: &credentials{AccessKeyId: "A", SessionToken: secret}},
+		&tagged{Renamed: "x"},
+	}
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				v := r.Value(values[(g+i)%len(values)])
+				if b, _ := json.Marshal(v); strings.Contains(string(b), secret) {
+					t.Errorf("secret leaked: %s", b)
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}
