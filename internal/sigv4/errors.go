@@ -106,6 +106,7 @@ const (
 	msgS3SHAMismatch   = "The provided 'x-amz-content-sha256' header does not match what was computed."
 )
 
+// wrap sets the cause that errors.Is finds behind a wire error.
 func wrap(e *apierr.Error, cause error) *apierr.Error {
 	e.Err = cause
 	return e
