@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,8 @@ const (
 )
 
 // TestKillDuringWrites runs a child process (this test binary) that writes
-// in a loop and prints the ID of each write once Update has returned; the
+// from several goroutines and prints the ID of each write once it has
+// returned; the
 // parent kills it with SIGKILL mid-loop, reopens the store and checks that
 // every acknowledged write is there.
 func TestKillDuringWrites(t *testing.T) {
@@ -112,8 +114,9 @@ func TestKillDuringWrites(t *testing.T) {
 	t.Logf("%d acknowledged writes survived SIGKILL", len(acked))
 }
 
-// killChild is the child's write loop: each iteration is one resource
-// write and one audit batch, acknowledged on stdout after both returned.
+// killChild is the child's load: writers that each do one resource write
+// and one audit batch per iteration and acknowledge the ID on stdout after
+// both returned, and a reader running transactions alongside.
 func killChild(dir string) {
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, sqlite.Options{Dir: dir})
@@ -121,24 +124,40 @@ func killChild(dir string) {
 		fmt.Fprintln(os.Stderr, "child open:", err)
 		os.Exit(2)
 	}
+	const writers = 4
+	var mu sync.Mutex
 	w := bufio.NewWriter(os.Stdout)
-	for i := range killMaxAcked {
-		id := strconv.Itoa(i)
-		err := s.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-			_, err := tx.CreateResource(ctx, "111111111111", model.Resource{Type: "kill-test", ID: id, Document: []byte(`{"n":` + id + `}`)})
-			return err
-		})
-		if err == nil {
-			err = s.AppendAuditEvents(ctx, []model.AuditRecord{{
-				EventID: "event-" + id, EventTime: time.Unix(int64(i), 0), AccountID: "111111111111", EventName: "Write",
-			}})
+	go func() {
+		for {
+			_ = s.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+				_, err := tx.ListResources(ctx, "111111111111", "kill-test", store.ResourceListOptions{MaxItems: 50})
+				return err
+			})
 		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "child write:", err)
-			os.Exit(2)
-		}
-		fmt.Fprintln(w, "acked", id)
-		w.Flush()
+	}()
+	for g := range writers {
+		go func() {
+			for i := range killMaxAcked / writers {
+				id := fmt.Sprintf("w%d-%d", g, i)
+				err := s.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+					_, err := tx.CreateResource(ctx, "111111111111", model.Resource{Type: "kill-test", ID: id, Document: []byte(`{"n":` + strconv.Itoa(i) + `}`)})
+					return err
+				})
+				if err == nil {
+					err = s.AppendAuditEvents(ctx, []model.AuditRecord{{
+						EventID: "event-" + id, EventTime: time.Unix(int64(i), 0), AccountID: "111111111111", EventName: "Write",
+					}})
+				}
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "child write:", err)
+					os.Exit(2)
+				}
+				mu.Lock()
+				fmt.Fprintln(w, "acked", id)
+				w.Flush()
+				mu.Unlock()
+			}
+		}()
 	}
 	// Not killed in time: wait to be killed so the parent sees SIGKILL.
 	time.Sleep(time.Minute)
