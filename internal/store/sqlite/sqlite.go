@@ -123,8 +123,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		busy = 5 * time.Second
 	}
 	path := filepath.Join(s.dir, DBFile)
-	common := fmt.Sprintf("_busy_timeout=%d&_journal_mode=WAL&_synchronous=%s&_foreign_keys=0", busy.Milliseconds(), syncMode)
-	s.w, err = sql.Open("sqlite", path+"?"+common+"&_txlock=immediate")
+	common := fmt.Sprintf("_busy_timeout=%d&_synchronous=%s&_foreign_keys=0", busy.Milliseconds(), syncMode)
+	// WAL is a property of the database file: the writer sets it, readers
+	// find it.
+	s.w, err = sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return fail(fmt.Errorf("open store: %w", err))
 	}
