@@ -40,13 +40,18 @@ type Stats struct {
 	Compiles uint64
 	// Invalidations counts entries dropped because of a change.
 	Invalidations uint64
+	// CredentialHits counts Resolve calls served from the credential
+	// cache.
+	CredentialHits uint64
 }
 
 // Stats returns the cache's counters.
 func (r *Resolver) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.cache.stats
+	st := r.cache.stats
+	st.CredentialHits = r.creds.hits
+	return st
 }
 
 // ErrClosed is returned by [Resolver.PolicySets] after [Resolver.Close].
@@ -163,6 +168,7 @@ func (r *Resolver) drainLocked() error {
 			if errors.Is(err, store.ErrClosed) {
 				// The store closed the feed: nothing can be trusted.
 				r.cache.dropAll()
+				r.creds.init()
 				r.cache.closed = true
 				return ErrClosed
 			}
@@ -170,6 +176,7 @@ func (r *Resolver) drainLocked() error {
 		}
 		for _, ch := range changes {
 			r.cache.apply(ch)
+			r.creds.apply(ch)
 		}
 	}
 }

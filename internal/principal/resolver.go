@@ -54,6 +54,7 @@ type Resolver struct {
 	mu    sync.Mutex // guards everything below
 	sub   store.Subscription
 	cache policyCache
+	creds credCache
 }
 
 // New returns a Resolver subscribed to the store's change feed.
@@ -70,6 +71,7 @@ func New(o Options) *Resolver {
 	r.poll = ctx
 	r.sub = o.Store.Subscribe()
 	r.cache.init()
+	r.creds.init()
 	return r
 }
 
@@ -122,14 +124,43 @@ func (r *Resolver) LookupCredential(ctx context.Context, accessKeyID string) (si
 	}, nil
 }
 
-// Resolve returns the credential for accessKeyID, reading the store every
-// time so that a deactivated or deleted key fails on the very next request.
-// Configured root keys come first; then long-term keys (only Active ones);
-// then STS sessions.
+// Resolve returns the credential for accessKeyID. Configured root keys come
+// first; then long-term keys (only Active ones); then STS sessions.
+//
+// Resolved credentials are cached and dropped through the change feed,
+// which is drained before every lookup, so a deactivated or deleted key, a
+// deleted session, and a changed or deleted user or role take effect on the
+// very next request. Unknown keys are not cached.
 func (r *Resolver) Resolve(ctx context.Context, accessKeyID string) (Credential, error) {
 	if k, ok := r.roots[accessKeyID]; ok {
 		return Credential{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Principal: rootPrincipal(k.Account, k.AccessKeyID)}, nil
 	}
+	r.mu.Lock()
+	if err := r.drainLocked(); err != nil {
+		r.mu.Unlock()
+		return Credential{}, err
+	}
+	if c, ok := r.creds.byID[accessKeyID]; ok {
+		r.creds.hits++
+		r.mu.Unlock()
+		return c, nil
+	}
+	epoch := r.creds.epoch
+	r.mu.Unlock()
+
+	c, err := r.load(ctx, accessKeyID)
+	if err != nil {
+		return Credential{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.drainLocked() == nil && r.creds.epoch == epoch {
+		r.creds.put(c)
+	}
+	return c, nil
+}
+
+func (r *Resolver) load(ctx context.Context, accessKeyID string) (Credential, error) {
 	var c Credential
 	err := r.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		var err error
@@ -289,4 +320,78 @@ func tagMap(tags []model.Tag) map[string]string {
 		m[t.Key] = t.Value
 	}
 	return m
+}
+
+// credCache holds resolved credentials by access key ID, indexed by the
+// user or role they depend on; the resolver's mutex guards it.
+type credCache struct {
+	byID   map[string]Credential
+	byUser map[key]map[string]struct{} // user or role key -> access key IDs
+	epoch  uint64
+	hits   uint64
+}
+
+func (c *credCache) init() {
+	c.byID = map[string]Credential{}
+	c.byUser = map[key]map[string]struct{}{}
+	c.epoch++
+}
+
+// owner returns the user or role a credential depends on, if any.
+func owner(cr Credential) (key, bool) {
+	p := cr.Principal
+	switch {
+	case p.Type == model.PrincipalIAMUser:
+		return entityKey(p.AccountID, model.EntityUser, p.UserName), true
+	case p.Type == model.PrincipalAssumedRole && p.Session != nil:
+		return entityKey(p.AccountID, model.EntityRole, p.Session.RoleName), true
+	}
+	return key{}, false
+}
+
+func (c *credCache) put(cr Credential) {
+	c.byID[cr.AccessKeyID] = cr
+	if k, ok := owner(cr); ok {
+		if c.byUser[k] == nil {
+			c.byUser[k] = map[string]struct{}{}
+		}
+		c.byUser[k][cr.AccessKeyID] = struct{}{}
+	}
+}
+
+func (c *credCache) drop(id string) {
+	cr, ok := c.byID[id]
+	if !ok {
+		return
+	}
+	delete(c.byID, id)
+	if k, ok := owner(cr); ok {
+		delete(c.byUser[k], id)
+		if len(c.byUser[k]) == 0 {
+			delete(c.byUser, k)
+		}
+	}
+}
+
+func (c *credCache) apply(ch store.Change) {
+	var owner key
+	switch ch.Kind {
+	case store.ChangeAccessKey, store.ChangeSession:
+		c.epoch++
+		c.drop(ch.Name)
+		return
+	case store.ChangeUser:
+		owner = entityKey(ch.Account, model.EntityUser, ch.Name)
+	case store.ChangeRole:
+		owner = entityKey(ch.Account, model.EntityRole, ch.Name)
+	case store.ChangeReset:
+		c.init()
+		return
+	default:
+		return
+	}
+	c.epoch++
+	for id := range c.byUser[owner] {
+		c.drop(id)
+	}
 }

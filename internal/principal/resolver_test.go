@@ -521,3 +521,102 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialCache checks that resolved credentials are served from the
+// cache and that every change that alters them is seen by the next
+// resolution.
+func TestCredentialCache(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	steps := []struct {
+		name   string
+		id     string
+		change func(context.Context, store.Tx) error
+		hit    bool
+		check  func(t *testing.T, c principal.Credential, err error)
+	}{
+		{name: "first resolution reads the store", id: "AKIAALICE00000000001"},
+		{name: "second is a hit", id: "AKIAALICE00000000001", hit: true},
+		{
+			name: "user tags changed", id: "AKIAALICE00000000001",
+			change: func(ctx context.Context, tx store.Tx) error {
+				u, err := tx.GetUser(ctx, acct, "alice")
+				must(err)
+				u.Tags = []model.Tag{{Key: "team", Value: "platform"}}
+				return tx.UpdateUser(ctx, acct, "alice", u)
+			},
+			check: func(t *testing.T, c principal.Credential, err error) {
+				if err != nil || c.Principal.Tags["team"] != "platform" {
+					t.Errorf("tags = %v, %v", c.Principal.Tags, err)
+				}
+			},
+		},
+		{name: "role session first", id: "ASIADEV0000000000002"},
+		{name: "role session hit", id: "ASIADEV0000000000002", hit: true},
+		{
+			name: "role tags changed", id: "ASIADEV0000000000002",
+			change: func(ctx context.Context, tx store.Tx) error {
+				r, err := tx.GetRole(ctx, acct, "dev")
+				must(err)
+				r.Tags = []model.Tag{{Key: "team", Value: "data"}}
+				return tx.UpdateRole(ctx, acct, r)
+			},
+			check: func(t *testing.T, c principal.Credential, err error) {
+				if err != nil || c.Principal.Tags["team"] != "data" || c.Principal.Tags["Env"] != "" {
+					t.Errorf("tags = %v, %v", c.Principal.Tags, err)
+				}
+			},
+		},
+		{
+			name: "an unrelated change keeps the entry", id: "ASIADEV0000000000002", hit: true,
+			change: func(ctx context.Context, tx store.Tx) error {
+				return tx.UpdateAccessKeyStatus(ctx, acct, "AKIABOB0000000000001", model.AccessKeyInactive)
+			},
+		},
+		{
+			name: "deleted session", id: "ASIADEV0000000000002",
+			change: func(ctx context.Context, tx store.Tx) error {
+				return tx.DeleteSession(ctx, acct, "ASIADEV0000000000002")
+			},
+			check: func(t *testing.T, _ principal.Credential, err error) {
+				if !errors.Is(err, sigv4.ErrUnknownAccessKey) {
+					t.Errorf("err = %v, want unknown key", err)
+				}
+			},
+		},
+		{name: "root GetSessionToken session", id: "ASIAROOT000000000001"},
+		{name: "root session hit", id: "ASIAROOT000000000001", hit: true},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			if s.change != nil {
+				update(t, w.st, s.change)
+			}
+			before := w.res.Stats().CredentialHits
+			c, err := w.res.Resolve(ctx, s.id)
+			if hit := w.res.Stats().CredentialHits > before; hit != s.hit {
+				t.Errorf("cache hit = %v, want %v", hit, s.hit)
+			}
+			if s.check != nil {
+				s.check(t, c, err)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func BenchmarkResolve(b *testing.B) {
+	w := newWorld(b)
+	ctx := context.Background()
+	for _, id := range []string{"AKIAALICE00000000001", "ASIADEV0000000000001"} {
+		b.Run(id[:4]+"/cached", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := w.res.Resolve(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

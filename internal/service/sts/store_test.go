@@ -58,6 +58,10 @@ func (c countingTx) PutSession(ctx context.Context, acct model.AccountID, sess m
 	return err
 }
 
+// fork returns a view of the same database for a subtest, with its own
+// session count.
+func (s *testStore) fork(t testing.TB) *testStore { return &testStore{Store: s.Store, t: t} }
+
 func (s *testStore) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -2,6 +2,7 @@ package sts_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -54,14 +55,24 @@ type fixture struct {
 	now   time.Time
 }
 
+// newFixture opens and seeds a store of its own.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	f := &fixture{store: newTestStore(t), now: t0}
-	f.store.addRole(target)
-	f.store.addPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	st := newTestStore(t)
+	st.addRole(target)
+	st.addPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	return newFixtureOn(t, st)
+}
+
+// newFixtureOn returns a fixture on a fork of base, so that the subtests of
+// one table share one database (opening SQLite is the costly part) but
+// count their own stored sessions.
+func newFixtureOn(t testing.TB, base *testStore) *fixture {
+	t.Helper()
+	f := &fixture{store: base.fork(t), now: t0}
 	f.svc = sts.New(sts.Options{
 		Store: f.store,
-		IDs:   model.IDGenerator{Rand: rand.NewChaCha8([32]byte{1})},
+		IDs:   model.IDGenerator{Rand: rand.NewChaCha8(sha256.Sum256([]byte(t.Name())))},
 		Now:   func() time.Time { return f.now },
 	})
 	return f
@@ -105,6 +116,7 @@ func asWire(err error) *wireErr {
 
 func TestGetCallerIdentity(t *testing.T) {
 	t.Parallel()
+	base := newFixture(t).store
 	tests := []struct {
 		name string
 		p    *model.Principal
@@ -118,7 +130,7 @@ func TestGetCallerIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t)
+			f := newFixtureOn(t, base)
 			got, err := f.svc.GetCallerIdentity(context.Background(), call(tt.p), &sts.GetCallerIdentityInput{})
 			if err != nil {
 				t.Fatal(err)
@@ -161,6 +173,7 @@ func TestRegisterChecks(t *testing.T) {
 
 func TestGetSessionToken(t *testing.T) {
 	t.Parallel()
+	base := newFixture(t).store
 	tests := []struct {
 		name     string
 		p        *model.Principal
@@ -194,7 +207,7 @@ func TestGetSessionToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t)
+			f := newFixtureOn(t, base)
 			out, err := f.svc.GetSessionToken(context.Background(), call(tt.p), &tt.in)
 			if diff := cmp.Diff(tt.wantErr, asWire(err)); diff != "" {
 				t.Fatalf("error (-want +got):\n%s", diff)
@@ -230,6 +243,7 @@ func TestGetSessionToken(t *testing.T) {
 
 func TestAuthorizeAssumeRole(t *testing.T) {
 	t.Parallel()
+	base := newFixture(t).store
 	trust := target.AssumeRolePolicyDocument
 	chk := func(action string, ctx map[string][]string) op.Check {
 		return op.Check{Action: action, Resource: target.ARN, Context: ctx, ResourcePolicy: trust, ResourceOwner: acct}
@@ -381,7 +395,7 @@ func TestAuthorizeAssumeRole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t)
+			f := newFixtureOn(t, base)
 			got, err := f.svc.AuthorizeAssumeRole(context.Background(), call(tt.p), &tt.in)
 			if diff := cmp.Diff(tt.wantErr, asWire(err)); diff != "" {
 				t.Fatalf("error (-want +got):\n%s", diff)
@@ -395,6 +409,7 @@ func TestAuthorizeAssumeRole(t *testing.T) {
 
 func TestAssumeRole(t *testing.T) {
 	t.Parallel()
+	base := newFixture(t).store
 	longPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/` + strings.Repeat("x", 1900) + `"}]}`
 	tests := []struct {
 		name     string
@@ -521,7 +536,7 @@ func TestAssumeRole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t)
+			f := newFixtureOn(t, base)
 			out, err := f.svc.AssumeRole(context.Background(), call(tt.p), &tt.in)
 			got := asWire(err)
 			if tt.wantErr != nil && tt.wantErr.Msg == "" && got != nil {
@@ -592,6 +607,7 @@ func TestCredentialsAreUnique(t *testing.T) {
 
 func TestAssumeRoleAsService(t *testing.T) {
 	t.Parallel()
+	base := newFixture(t).store
 	type evalCall struct {
 		Service, Action, Role string
 		Keys                  map[string][]string
@@ -657,7 +673,7 @@ func TestAssumeRoleAsService(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var calls []evalCall
-			f := newFixture(t)
+			f := newFixtureOn(t, base)
 			svc := sts.New(sts.Options{
 				Store: f.store,
 				Now:   func() time.Time { return t0 },

@@ -2,6 +2,8 @@ package sts_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,14 +99,23 @@ func TestAssumeRoleTrust(t *testing.T) {
 			trust:   `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":` + aliceARN + `,"Action":"sts:AssumeRole"}]}`,
 			wantErr: &wireErr{"AccessDenied", 403, denyMsg(alice.ARN, "sts:AssumeRole")}},
 	}
-	for _, tt := range tests {
+	base := newFixture(t).store
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t)
-			f.store.addRole(model.Role{RoleName: "trusting", RoleID: "AROATRUSTINGTRUSTING", Path: "/",
-				ARN: "arn:aws:iam::123456789012:role/trusting", AssumeRolePolicyDocument: tt.trust, MaxSessionDuration: 3600})
+			f := newFixtureOn(t, base)
+			// Each case has a role of its own in the shared database.
+			name := fmt.Sprintf("trusting%d", i)
+			arn := "arn:aws:iam::123456789012:role/" + name
+			f.store.addRole(model.Role{RoleName: name, RoleID: fmt.Sprintf("AROATRUSTING%08d", i), Path: "/",
+				ARN: arn, AssumeRolePolicyDocument: tt.trust, MaxSessionDuration: 3600})
+			if tt.wantErr != nil {
+				w := *tt.wantErr
+				w.Msg = strings.ReplaceAll(w.Msg, "role/trusting", "role/"+name)
+				tt.wantErr = &w
+			}
 			in := tt.in
-			in.RoleArn, in.RoleSessionName = "arn:aws:iam::123456789012:role/trusting", "s9"
+			in.RoleArn, in.RoleSessionName = arn, "s9"
 			c := call(tt.p)
 			az := &fakeAuthz{allow: tt.identity}
 			c.Authz = az
