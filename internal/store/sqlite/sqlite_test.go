@@ -204,3 +204,49 @@ func BenchmarkAppendAuditEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoreGetSession measures the credential lookup that every
+// request with temporary credentials makes (before any cache).
+func BenchmarkStoreGetSession(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		ctx := context.Background()
+		s, err := sqlite.Open(ctx, sqlite.Options{Dir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		ids := model.IDGenerator{}
+		var keys []string
+		if err := s.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+			for range 1000 {
+				id, err := ids.TemporaryAccessKeyID()
+				if err != nil {
+					return err
+				}
+				keys = append(keys, id)
+				if err := tx.PutSession(ctx, "111111111111", model.Session{
+					Kind: model.SessionAssumedRole, AccessKeyID: id, SecretAccessKey: "secret", SessionToken: "token",
+					Expiration: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), RoleARN: "arn:aws:iam::111111111111:role/exec", RoleName: "exec",
+					SessionName: "alice", SourceIdentity: "alice", Tags: []model.Tag{{Key: "team", Value: "ml"}},
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			id := keys[i%len(keys)]
+			if err := s.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+				_, err := tx.GetSession(ctx, id)
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
