@@ -8,6 +8,9 @@ import (
 )
 
 func TestGetAccountAuthorizationDetails(t *testing.T) {
+	if raceEnabled {
+		t.Skip("seeding every AWS managed policy takes minutes under -race; the run without -race covers this test")
+	}
 	f := newFixture(t)
 	if err := f.svc.SeedManagedPolicies(f.ctx); err != nil {
 		t.Fatal(err)

@@ -14,16 +14,30 @@ import (
 // client mistake is an [*Error] whose Kind is one of these; test with
 // errors.Is.
 var (
-	ErrNoSuchEntity            = errors.New("NoSuchEntity")
-	ErrEntityAlreadyExists     = errors.New("EntityAlreadyExists")
-	ErrDeleteConflict          = errors.New("DeleteConflict")
-	ErrLimitExceeded           = errors.New("LimitExceeded")
+	// ErrNoSuchEntity means the named user, group, role, policy, version,
+	// inline policy or access key does not exist.
+	ErrNoSuchEntity = errors.New("NoSuchEntity")
+	// ErrEntityAlreadyExists means the name is taken (without regard to
+	// case).
+	ErrEntityAlreadyExists = errors.New("EntityAlreadyExists")
+	// ErrDeleteConflict means the entity still has dependents.
+	ErrDeleteConflict = errors.New("DeleteConflict")
+	// ErrLimitExceeded means an IAM quota would be exceeded.
+	ErrLimitExceeded = errors.New("LimitExceeded")
+	// ErrMalformedPolicyDocument means a policy document is not valid.
 	ErrMalformedPolicyDocument = errors.New("MalformedPolicyDocument")
-	ErrInvalidInput            = errors.New("InvalidInput")
-	ErrValidation              = errors.New("ValidationError")
-	ErrPolicyNotAttachable     = errors.New("PolicyNotAttachable")
-	ErrUnmodifiableEntity      = errors.New("UnmodifiableEntity")
-	ErrPolicyEvaluation        = errors.New("PolicyEvaluation")
+	// ErrInvalidInput means a parameter has an invalid value.
+	ErrInvalidInput = errors.New("InvalidInput")
+	// ErrValidation means a parameter breaks a constraint of the model
+	// (pattern, length, range, enum).
+	ErrValidation = errors.New("ValidationError")
+	// ErrPolicyNotAttachable means the policy cannot be attached.
+	ErrPolicyNotAttachable = errors.New("PolicyNotAttachable")
+	// ErrUnmodifiableEntity means the entity (an AWS managed policy) cannot
+	// be changed.
+	ErrUnmodifiableEntity = errors.New("UnmodifiableEntity")
+	// ErrPolicyEvaluation means the simulator could not evaluate.
+	ErrPolicyEvaluation = errors.New("PolicyEvaluation")
 )
 
 // Error is an IAM domain error: one of the sentinels above with the message

@@ -3,8 +3,10 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,12 +38,25 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := iam.New(st, iam.Options{IDs: model.IDGenerator{Rand: rand.NewChaCha8([32]byte{1})}})
+	svc := iam.New(st, iam.Options{IDs: model.IDGenerator{Rand: &lockedReader{r: rand.NewChaCha8([32]byte{1})}}})
 	c := &op.Call{
 		Account: acct, Region: "us-east-1", Now: t0, Service: "iam",
 		Principal: &model.Principal{Type: model.PrincipalRoot, AccountID: acct, ARN: "arn:aws:iam::123456789012:root", ID: string(acct)},
 	}
 	return &fixture{svc: svc, c: c, ctx: ctx}
+}
+
+// lockedReader makes a deterministic random source safe for the
+// concurrent requests some tests make.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
 }
 
 func s(v string) *string { return &v }

@@ -144,6 +144,9 @@ func TestManagedPolicyErrors(t *testing.T) {
 }
 
 func TestManagedPolicySeedAndAttach(t *testing.T) {
+	if raceEnabled {
+		t.Skip("seeding every AWS managed policy takes minutes under -race; the run without -race covers this test")
+	}
 	f := newFixture(t)
 	if err := f.svc.SeedManagedPolicies(f.ctx); err != nil {
 		t.Fatal(err)
