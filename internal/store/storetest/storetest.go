@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TenantIsolation", testTenantIsolation},
 		{"ChangeFeed", testChangeFeed},
 		{"ChangeFeedSlowSubscriber", testChangeFeedSlowSubscriber},
+		{"RandomizedAgainstModel", testRandomizedAgainstModel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
