@@ -47,7 +47,9 @@ events, whichever comes first, so a rare match among many events may need
 a larger --scan or a narrower --start/--end.
 
 Output: --output table (time, user, source identity, event, decision or
-error) or --output jsonl (each CloudTrail record as one JSON line).
+error), --output jsonl (each CloudTrail record as one JSON line) or
+--output records (one {"Records": [...]} document, the format of the log
+files CloudTrail delivers to S3, for tools that read those).
 
 Examples:
   abacus audit --denied --start 1h
@@ -102,7 +104,7 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 	fs.StringVar(&f.end, "end", "", "only events at or before this time: RFC 3339 or a duration ago")
 	fs.IntVar(&f.max, "max", 50, "print at most this many events")
 	fs.IntVar(&f.scan, "scan", 5000, "read at most this many events from the server while filtering")
-	fs.StringVar(&f.output, "output", "table", "table or jsonl")
+	fs.StringVar(&f.output, "output", "table", "table, jsonl or records")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -123,9 +125,12 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 		return 1
 	}
 	var w eventWriter
-	if f.output == "jsonl" {
+	switch f.output {
+	case "jsonl":
 		w = newJSONLWriter(stdout)
-	} else {
+	case "records":
+		w = &recordsWriter{w: bufio.NewWriter(stdout)}
+	default:
 		w = newTableWriter(stdout)
 	}
 	err = lookup(ctx, client, f, w)
@@ -140,8 +145,8 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 }
 
 func (f *auditFlags) validate(now time.Time) error {
-	if f.output != "table" && f.output != "jsonl" {
-		return fmt.Errorf("--output must be table or jsonl, not %q", f.output)
+	if f.output != "table" && f.output != "jsonl" && f.output != "records" {
+		return fmt.Errorf("--output must be table, jsonl or records, not %q", f.output)
 	}
 	if f.max < 1 {
 		return fmt.Errorf("--max must be at least 1")
@@ -339,21 +344,54 @@ type jsonlWriter struct{ w *bufio.Writer }
 
 func newJSONLWriter(w io.Writer) *jsonlWriter { return &jsonlWriter{bufio.NewWriter(w)} }
 
-// Write prints the record exactly as the server returned it.
+// Write prints the record as the server returned it, compacted onto one
+// line.
 func (j *jsonlWriter) Write(e cttypes.Event, _ audit.Event) error {
-	s := strings.TrimSpace(aws.ToString(e.CloudTrailEvent))
-	if strings.ContainsAny(s, "\n\r") {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, []byte(s)); err != nil {
-			return err
-		}
-		s = buf.String()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(aws.ToString(e.CloudTrailEvent))); err != nil {
+		return err
 	}
-	_, err := j.w.WriteString(s + "\n")
+	buf.WriteByte('\n')
+	_, err := buf.WriteTo(j.w)
 	return err
 }
 
 func (j *jsonlWriter) Flush() error { return j.w.Flush() }
+
+// recordsWriter writes CloudTrail's log file shape, {"Records":[...]},
+// one record per line so that it stays greppable.
+type recordsWriter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (r *recordsWriter) Write(e cttypes.Event, _ audit.Event) error {
+	sep := ",\n"
+	if r.n == 0 {
+		sep = "{\"Records\":[\n"
+	}
+	r.n++
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(aws.ToString(e.CloudTrailEvent))); err != nil {
+		return err
+	}
+	if _, err := r.w.WriteString(sep); err != nil {
+		return err
+	}
+	_, err := buf.WriteTo(r.w)
+	return err
+}
+
+func (r *recordsWriter) Flush() error {
+	end := "\n]}\n"
+	if r.n == 0 {
+		end = "{\"Records\":[]}\n"
+	}
+	if _, err := r.w.WriteString(end); err != nil {
+		return err
+	}
+	return r.w.Flush()
+}
 
 type tableWriter struct {
 	tw     *tabwriter.Writer

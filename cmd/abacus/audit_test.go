@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -138,13 +139,13 @@ func trail(t *testing.T, calls []trailCall) (*audittest.Memory, []audit.Event) {
 	return mem, evs
 }
 
+// countingRand makes deterministic, distinct IDs: each read is a counter.
 type countingRand struct{ n uint64 }
 
 func (c *countingRand) Read(b []byte) (int, error) {
-	for i := range b {
-		c.n++
-		b[i] = byte(c.n * 7)
-	}
+	c.n++
+	clear(b)
+	binary.BigEndian.PutUint64(b[len(b)-8:], c.n)
 	return len(b), nil
 }
 
@@ -276,6 +277,42 @@ func TestAuditJSONL(t *testing.T) {
 	}
 }
 
+func TestAuditRecordsDocument(t *testing.T) {
+	t.Parallel()
+	mem, evs := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	for _, tt := range []struct {
+		args []string
+		want []int
+	}{
+		{[]string{"--output", "records", "--user", "bob-session"}, []int{2, 1}},
+		{[]string{"--output", "records", "--user", "nobody"}, nil},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runAudit(context.Background(), tt.args, testEnv(srv, keys), &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d, stderr: %s", code, stderr.String())
+		}
+		var doc struct{ Records []json.RawMessage }
+		if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+			t.Fatalf("output is not one JSON document: %v\n%s", err, stdout.String())
+		}
+		if doc.Records == nil {
+			t.Errorf("Records missing or null in %s", stdout.String())
+		}
+		var got, want []string
+		for _, r := range doc.Records {
+			got = append(got, string(r))
+		}
+		for _, i := range tt.want {
+			b, _ := json.Marshal(evs[i])
+			want = append(want, string(b))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%v: records (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
 // TestAuditPagesAndOneAttribute checks that only one lookup attribute is
 // sent (LookupEvents accepts one) and that the other filters are applied
 // across pages, bounded by --max and --scan.
@@ -389,7 +426,7 @@ func TestAuditErrors(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"bad output", []string{"--output", "yaml"}, keys, 2, "--output must be table or jsonl"},
+		{"bad output", []string{"--output", "yaml"}, keys, 2, "--output must be table, jsonl or records"},
 		{"bad start", []string{"--start", "yesterday"}, keys, 2, `--start: "yesterday" is neither`},
 		{"bad max", []string{"--max", "0"}, keys, 2, "--max must be at least 1"},
 		{"stray argument", []string{"extra"}, keys, 2, `unexpected argument "extra"`},
