@@ -201,23 +201,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 	}
 
 	key := v.keys.signingKey(a.accessKeyID, cred.Secret, a.date, a.region, a.service)
-	cr := make([]byte, 0, 512)
-	cr = append(cr, r.Method...)
-	cr = append(cr, '\n')
-	cr = appendCanonicalURI(cr, r.URL.EscapedPath(), p == ProtocolS3)
-	cr = append(cr, '\n')
-	cr = appendCanonicalQuery(cr, r.URL.RawQuery, a.presigned)
-	cr = append(cr, '\n')
-	cr = appendCanonicalHeaders(cr, r, a.signedHeaders)
-	cr = append(cr, '\n')
-	for i, h := range a.signedHeaders {
-		if i > 0 {
-			cr = append(cr, ';')
-		}
-		cr = append(cr, h...)
-	}
-	cr = append(cr, '\n')
-	cr = append(cr, res.PayloadHash...)
+	cr := canonicalRequest(r, a, p == ProtocolS3, res.PayloadHash)
 	sts := appendStringToSign(make([]byte, 0, 160), algorithm, a.amzDate, a.scope)
 	sts = appendHexSHA256(append(sts, '\n'), cr)
 	if !signatureEqual(sign(key, sts), a.signature) {
@@ -234,19 +218,42 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 		}
 		res.DecodedContentLength = n
 		res.Trailer = make(http.Header)
-		max := opt.MaxChunkBytes
-		if max <= 0 {
-			max = DefaultMaxChunkBytes
+		maxChunk := opt.MaxChunkBytes
+		if maxChunk <= 0 {
+			maxChunk = DefaultMaxChunkBytes
 		}
 		body = newChunkedBody(body, chunkedParams{
 			mode: mode, key: key, seed: a.signature, canonical: string(cr), amzDate: a.amzDate, scope: a.scope,
-			accessKeyID: a.accessKeyID, decodedLen: n, maxChunk: max, trailer: res.Trailer,
+			accessKeyID: a.accessKeyID, decodedLen: n, maxChunk: maxChunk, trailer: res.Trailer,
 			declared: declaredTrailers(r),
 		})
 	}
 	r.Body = body
 	res.Body = body
 	return res, nil
+}
+
+// canonicalRequest builds the canonical request of r as AWS does: method,
+// canonical URI, canonical query, canonical headers, signed header names
+// and payload hash, one per line.
+func canonicalRequest(r *http.Request, a authParams, s3 bool, payloadHash string) []byte {
+	cr := make([]byte, 0, 512)
+	cr = append(cr, r.Method...)
+	cr = append(cr, '\n')
+	cr = appendCanonicalURI(cr, r.URL.EscapedPath(), s3)
+	cr = append(cr, '\n')
+	cr = appendCanonicalQuery(cr, r.URL.RawQuery, a.presigned)
+	cr = append(cr, '\n')
+	cr = appendCanonicalHeaders(cr, r, a.signedHeaders)
+	cr = append(cr, '\n')
+	for i, h := range a.signedHeaders {
+		if i > 0 {
+			cr = append(cr, ';')
+		}
+		cr = append(cr, h...)
+	}
+	cr = append(cr, '\n')
+	return append(cr, payloadHash...)
 }
 
 // checkToken compares the request's session token with the credential's.
