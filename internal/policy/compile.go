@@ -61,6 +61,7 @@ type cstmt struct {
 	principal    *cprincipal
 	notPrincipal bool
 	conds        []ccond
+	vars         bool // policy variables are substituted (Version 2012-10-17)
 }
 
 // Compile validates d as a policy of kind o.Kind and compiles it. It
@@ -76,7 +77,7 @@ func Compile(d *Document, o Options) (*Policy, error) {
 	p := &Policy{name: o.Name, arn: o.ARN, kind: o.Kind, doc: d, stmts: make([]cstmt, len(d.Statements))}
 	for i, st := range d.Statements {
 		cs := &p.stmts[i]
-		cs.index, cs.sid = i, st.Sid
+		cs.index, cs.sid, cs.vars = i, st.Sid, vars
 		cs.effect = EffectAllow
 		if st.Effect == "Deny" {
 			cs.effect = EffectDeny

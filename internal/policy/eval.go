@@ -96,7 +96,14 @@ func buildHashIndex(m map[string][]int32, hash func(string) uint64) (hashIndex, 
 type sref struct {
 	p  *Policy
 	st *cstmt
+	// res numbers the statement's Resource/NotResource element among the
+	// set's statements that share the same one (1..resMemo), so that one
+	// evaluation matches it once; 0 means not shared.
+	res uint8
 }
+
+// resMemo is how many shared Resource elements one evaluation remembers.
+const resMemo = 8
 
 // Match is one statement that applied to a request.
 type Match struct {
@@ -116,11 +123,25 @@ func NewSet(policies ...*Policy) *Set {
 	s := &Set{policies: slices.Clip(slices.Clone(policies))}
 	exact := map[string][]int32{}
 	svc := map[string][]int32{}
+	resUse := map[string]int{}
+	for _, p := range policies {
+		for i := range p.stmts {
+			resUse[p.stmts[i].resourceKey()]++
+		}
+	}
+	resID := map[string]uint8{}
 	for _, p := range policies {
 		for i := range p.stmts {
 			st := &p.stmts[i]
 			ri := int32(len(s.refs))
-			s.refs = append(s.refs, sref{p, st})
+			ref := sref{p: p, st: st}
+			if k := st.resourceKey(); resUse[k] > 1 {
+				if _, ok := resID[k]; !ok && len(resID) < resMemo {
+					resID[k] = uint8(len(resID) + 1)
+				}
+				ref.res = resID[k]
+			}
+			s.refs = append(s.refs, ref)
 			if st.notAction {
 				s.always = append(s.always, ri)
 				continue
@@ -296,13 +317,31 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 		return ImplicitDeny, matched
 	}
 	allow, deny := false, false
+	// memo[i] caches shared Resource element i: 0 unknown, 1 no, 2 yes.
+	var memo [resMemo + 1]uint8
 	list, exact := s.candidates(r.Action)
 	for _, ri := range list {
 		ref := &s.refs[ri]
-		if !exact && !ref.st.matchAction(r.Action) {
+		st := ref.st
+		if !exact && !st.matchAction(r.Action) {
 			continue
 		}
-		ok, named := ref.st.applies(r)
+		if ref.res == 0 {
+			if !st.matchResource(r) {
+				continue
+			}
+		} else {
+			if memo[ref.res] == 0 {
+				memo[ref.res] = 1
+				if st.matchResource(r) {
+					memo[ref.res] = 2
+				}
+			}
+			if memo[ref.res] == 1 {
+				continue
+			}
+		}
+		ok, named := st.appliesBeyondResource(r)
 		if !ok {
 			continue
 		}
@@ -361,12 +400,29 @@ func (st *cstmt) matchPrincipal(r *Request) (ok, named bool) {
 	return m, named
 }
 
-// applies reports whether the statement applies to r, its action being
-// already known to match.
-func (st *cstmt) applies(r *Request) (ok, named bool) {
-	if !st.matchResource(r) {
-		return false, false
+// resourceKey identifies the statement's Resource or NotResource element
+// by its text, for sharing its result between statements.
+func (st *cstmt) resourceKey() string {
+	if !st.hasResource {
+		return ""
 	}
+	var b strings.Builder
+	if st.vars {
+		b.WriteString("$") // variables make the same text mean something else
+	}
+	if st.notResource {
+		b.WriteString("!")
+	}
+	for i := range st.resources {
+		b.WriteString(st.resources[i].raw)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// appliesBeyondResource reports whether the statement applies to r, its
+// action and resource being already known to match.
+func (st *cstmt) appliesBeyondResource(r *Request) (ok, named bool) {
 	ok, named = st.matchPrincipal(r)
 	if !ok {
 		return false, false

@@ -19,6 +19,7 @@ const (
 	jObject
 )
 
+// String names the kind for error messages.
 func (k jkind) String() string {
 	return [...]string{"null", "boolean", "number", "string", "array", "object"}[k]
 }
