@@ -44,7 +44,7 @@ type Options struct {
 // its change-feed subscription.
 type Resolver struct {
 	store Store
-	roots map[string]RootKey
+	roots map[string]Credential
 	log   *slog.Logger
 
 	// poll is an already-cancelled context: Subscription.Next with it
@@ -59,12 +59,12 @@ type Resolver struct {
 
 // New returns a Resolver subscribed to the store's change feed.
 func New(o Options) *Resolver {
-	r := &Resolver{store: o.Store, roots: make(map[string]RootKey, len(o.Roots)), log: o.Logger}
+	r := &Resolver{store: o.Store, roots: make(map[string]Credential, len(o.Roots)), log: o.Logger}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	for _, k := range o.Roots {
-		r.roots[k.AccessKeyID] = k
+		r.roots[k.AccessKeyID] = Credential{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Principal: rootPrincipal(k.Account, k.AccessKeyID)}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -132,8 +132,8 @@ func (r *Resolver) LookupCredential(ctx context.Context, accessKeyID string) (si
 // deleted session, and a changed or deleted user or role take effect on the
 // very next request. Unknown keys are not cached.
 func (r *Resolver) Resolve(ctx context.Context, accessKeyID string) (Credential, error) {
-	if k, ok := r.roots[accessKeyID]; ok {
-		return Credential{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Principal: rootPrincipal(k.Account, k.AccessKeyID)}, nil
+	if c, ok := r.roots[accessKeyID]; ok {
+		return c, nil
 	}
 	r.mu.Lock()
 	if err := r.drainLocked(); err != nil {
