@@ -118,6 +118,7 @@ type app struct {
 	resolver *principal.Resolver
 	broker   *audit.Broker
 	root     server.RootCredentials
+	registry *op.Registry
 }
 
 // close releases the app's resources in dependency order.
@@ -205,7 +206,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Audit:       broker,
 		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper},
 	})
-	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root}, nil
+	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
 }
 
 // validateSessionPolicy checks an AssumeRole session policy with the engine.
