@@ -25,6 +25,7 @@ var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // fixture is an IAM service over a fresh in-memory SQLite store, called as
 // the account root.
 type fixture struct {
+	st  *sqlite.Store
 	svc *iam.Service
 	c   *op.Call
 	ctx context.Context
@@ -43,7 +44,7 @@ func newFixture(t testing.TB) *fixture {
 		Account: acct, Region: "us-east-1", Now: t0, Service: "iam",
 		Principal: &model.Principal{Type: model.PrincipalRoot, AccountID: acct, ARN: "arn:aws:iam::123456789012:root", ID: string(acct)},
 	}
-	return &fixture{svc: svc, c: c, ctx: ctx}
+	return &fixture{st: st, svc: svc, c: c, ctx: ctx}
 }
 
 // lockedReader makes a deterministic random source safe for the

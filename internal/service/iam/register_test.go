@@ -112,6 +112,8 @@ func TestChecks(t *testing.T) {
 		in   any
 		want []op.Check
 	}{
+		// Creating with tags also needs the tagging action
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_users.html).
 		{"CreateUser", &iam.CreateUserInput{UserName: "bob", PermissionsBoundary: s(bnd), Tags: []iam.Tag{{Key: "k", Value: "v"}}}, []op.Check{
 			{Action: "iam:CreateUser", Resource: "arn:aws:iam::123456789012:user/bob", Context: map[string][]string{"aws:RequestTag/k": {"v"}, "aws:TagKeys": {"k"}, "iam:PermissionsBoundary": {bnd}}},
 			{Action: "iam:TagUser", Resource: "arn:aws:iam::123456789012:user/bob", Context: map[string][]string{"aws:RequestTag/k": {"v"}, "aws:TagKeys": {"k"}}},
@@ -144,6 +146,8 @@ func TestChecks(t *testing.T) {
 		{"ListRoles", &iam.ListRolesInput{PathPrefix: s("/ml/")}, []op.Check{
 			{Action: "iam:ListRoles", Resource: "arn:aws:iam::123456789012:role/ml/"},
 		}},
+		// Renaming needs permission on the old and the new name
+		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html).
 		{"UpdateUser", &iam.UpdateUserInput{UserName: "alice", NewUserName: s("alice2")}, []op.Check{
 			{Action: "iam:UpdateUser", Resource: user, ResourceTags: map[string]string{"team": "ml"}, TagKeyPrefix: "iam:ResourceTag/"},
 			{Action: "iam:UpdateUser", Resource: "arn:aws:iam::123456789012:user/ml/alice2"},
