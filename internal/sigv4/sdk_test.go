@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -325,6 +326,28 @@ func TestSDKS3OverTLS(t *testing.T) {
 		o := srv.expectVerified(t, testAKID, "s3")
 		if want := key + " body"; string(o.body) != want {
 			t.Errorf("PUT %s: body = %q, want %q (payload %s)", key, o.body, want, o.res.PayloadHash)
+		}
+	}
+}
+
+// TestSDKS3VirtualHosted signs virtual-hosted-style requests, where the
+// bucket is in the Host header and the path is only the key.
+func TestSDKS3VirtualHosted(t *testing.T) {
+	t.Parallel()
+	srv := newVerifyServer(t, sigv4.ProtocolS3)
+	addr := srv.Listener.Addr().String()
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr) // every bucket host is the test server
+	}}
+	cfg := awsConfig(srv, staticCreds(testAKID, testSecret, ""))
+	cfg.HTTPClient = &http.Client{Transport: transport}
+	cfg.BaseEndpoint = aws.String("http://s3.abacus.test")
+	client := s3.NewFromConfig(cfg)
+	for _, key := range []string{"a b/c+d.txt", "ünï/日本"} {
+		_, _ = client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("my-bucket"), Key: aws.String(key), Body: strings.NewReader("x")})
+		o := srv.expectVerified(t, testAKID, "s3")
+		if strings.HasPrefix(o.uri, "/my-bucket") {
+			t.Errorf("request %s is path-style, want virtual-hosted", o.uri)
 		}
 	}
 }
