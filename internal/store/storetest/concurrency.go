@@ -354,6 +354,21 @@ func testChangeFeed(t *testing.T, s store.Store) {
 		{Account: acctA, Kind: store.ChangeAccessKey, Name: "AKIAFEED000000000001"},
 		{Account: acctB, Kind: store.ChangeResource, Type: "sagemaker:domain", Name: "d-1"},
 	})
+	// Renaming a group announces both names and its members, whose
+	// effective policies name the group.
+	update(t, s, func(ctx context.Context, tx store.Tx) error {
+		g, err := tx.GetGroup(ctx, acctA, "ml")
+		if err != nil {
+			return err
+		}
+		g.GroupName = "ML-Eng"
+		return tx.UpdateGroup(ctx, acctA, "ml", g)
+	})
+	diff(t, "group rename", next(t, sub), []store.Change{
+		{Account: acctA, Kind: store.ChangeGroup, Name: "ml"},
+		{Account: acctA, Kind: store.ChangeGroup, Name: "ML-Eng"},
+		{Account: acctA, Kind: store.ChangeUser, Name: "Alice"},
+	})
 	update(t, s, func(ctx context.Context, tx store.Tx) error {
 		_, err := tx.CreatePolicyVersion(ctx, acctB, pol.ARN, docAllow("s3:*"), true, base)
 		return err

@@ -478,6 +478,12 @@ func testAttachments(t *testing.T, s store.Store) {
 		got, err = tx.ListAttachedPolicies(ctx, acctA, model.EntityUser, "alice", store.ListOptions{PathPrefix: "/team/"})
 		wantErr(t, "ListAttachedPolicies path", err, nil)
 		diff(t, "attached to alice under /team/", got.Items, []model.AttachedPolicy{{PolicyName: "p2", PolicyARN: p2.ARN}})
+		p1st, err := tx.ListAttachedPolicies(ctx, acctA, model.EntityUser, "alice", store.ListOptions{MaxItems: 1})
+		wantErr(t, "ListAttachedPolicies page 1", err, nil)
+		p2nd, err := tx.ListAttachedPolicies(ctx, acctA, model.EntityUser, "alice", store.ListOptions{MaxItems: 1, Marker: p1st.Marker})
+		wantErr(t, "ListAttachedPolicies page 2", err, nil)
+		diff(t, "attached pages", append(p1st.Items, p2nd.Items...), []model.AttachedPolicy{{PolicyName: "P1", PolicyARN: p1.ARN}, {PolicyName: "p2", PolicyARN: p2.ARN}})
+		diff(t, "attached page flags", []bool{p1st.IsTruncated, p2nd.IsTruncated}, []bool{true, false})
 		n, err := tx.CountAttachedPolicies(ctx, acctA, model.EntityUser, "alice")
 		wantErr(t, "CountAttachedPolicies", err, nil)
 		diff(t, "count attached to alice", n, 2)
@@ -669,6 +675,12 @@ func testInlinePolicies(t *testing.T, s store.Store) {
 			{PolicyName: "logs", Document: docAllow("logs:*")},
 			{PolicyName: "S3Access", Document: docAllow("s3:GetObject")},
 		})
+		first, err := tx.ListInlinePolicies(ctx, acctA, model.EntityRole, "exec", store.ListOptions{MaxItems: 1})
+		wantErr(t, "ListInlinePolicies page 1", err, nil)
+		second, err := tx.ListInlinePolicies(ctx, acctA, model.EntityRole, "exec", store.ListOptions{MaxItems: 1, Marker: first.Marker})
+		wantErr(t, "ListInlinePolicies page 2", err, nil)
+		diff(t, "inline pages", []any{first.Items[0].PolicyName, first.IsTruncated, second.Items[0].PolicyName, second.IsTruncated},
+			[]any{"logs", true, "S3Access", false})
 		n, err := tx.InlinePolicySize(ctx, acctA, model.EntityRole, "exec")
 		wantErr(t, "InlinePolicySize", err, nil)
 		diff(t, "inline size", n, len(docAllow("logs:*"))+len(docAllow("s3:GetObject")))
@@ -678,6 +690,14 @@ func testInlinePolicies(t *testing.T, s store.Store) {
 		wantErr(t, "GetInlinePolicy wrong kind", err, store.ErrNotFound)
 		return nil
 	})
+	if err := s.Update(t.Context(), func(ctx context.Context, tx store.Tx) error {
+		return tx.PutInlinePolicy(ctx, acctA, model.EntityRole, "exec", model.InlinePolicy{Document: docAllowAll})
+	}); err == nil {
+		t.Errorf("PutInlinePolicy without a name: no error")
+	}
+	wantErr(t, "PutInlinePolicy on missing role", s.Update(t.Context(), func(ctx context.Context, tx store.Tx) error {
+		return tx.PutInlinePolicy(ctx, acctA, model.EntityRole, "nope", model.InlinePolicy{PolicyName: "x", Document: docAllowAll})
+	}), store.ErrNotFound)
 	wantErr(t, "delete role with inline policies", s.Update(t.Context(), func(ctx context.Context, tx store.Tx) error {
 		return tx.DeleteRole(ctx, acctA, "exec")
 	}), store.ErrInUse)
