@@ -88,9 +88,14 @@ type Tag struct {
 // value; a multivalued key with no values is present but empty, which
 // matters to ForAllValues and ForAnyValue. The zero value is empty and
 // ready to use. A Context is not safe for concurrent mutation but may be
-// read concurrently.
+// read concurrently; a copy of a Context shares its storage with the
+// original, so build a new one rather than copying and modifying.
 type Context struct {
 	entries []ContextEntry
+	// vals holds the values of every entry back to back, so that a
+	// request's keys and values sit in two arrays rather than one small
+	// allocation per key.
+	vals []string
 }
 
 // ContextEntry is one key of a [Context].
@@ -100,28 +105,27 @@ type ContextEntry struct {
 	Multi  bool
 
 	hash uint64 // keyHash(Key)
+	off  int    // start of Values in Context.vals
 }
 
 // Set sets key to one value (a single-valued key), replacing any earlier
 // values.
-func (c *Context) Set(key, value string) { c.put(key, []string{value}, false) }
+func (c *Context) Set(key, value string) { c.put(key, false, value) }
 
 // SetMulti sets key to a multivalued key with the given values (possibly
 // none), replacing any earlier values.
-func (c *Context) SetMulti(key string, values ...string) {
-	c.put(key, append([]string{}, values...), true)
-}
+func (c *Context) SetMulti(key string, values ...string) { c.put(key, true, values...) }
 
 // Add appends value to key's values; a key with more than one value is
 // multivalued.
 func (c *Context) Add(key, value string) {
 	if i := c.index(key); i >= 0 {
 		e := &c.entries[i]
-		e.Values = append(e.Values, value)
-		e.Multi = e.Multi || len(e.Values) > 1
+		vals := append(append(make([]string, 0, len(e.Values)+1), e.Values...), value)
+		c.put(key, e.Multi || len(vals) > 1, vals...)
 		return
 	}
-	c.entries = append(c.entries, ContextEntry{Key: key, Values: []string{value}, hash: keyHash(key)})
+	c.put(key, false, value)
 }
 
 // Delete removes key.
@@ -131,12 +135,24 @@ func (c *Context) Delete(key string) {
 	}
 }
 
-func (c *Context) put(key string, values []string, multi bool) {
+func (c *Context) put(key string, multi bool, values ...string) {
+	off := len(c.vals)
+	grown := cap(c.vals)
+	c.vals = append(c.vals, values...)
+	if cap(c.vals) != grown {
+		// The backing array moved: re-point every entry into it.
+		for i := range c.entries {
+			e := &c.entries[i]
+			n := len(e.Values)
+			e.Values = c.vals[e.off : e.off+n : e.off+n]
+		}
+	}
+	vs := c.vals[off:len(c.vals):len(c.vals)]
 	if i := c.index(key); i >= 0 {
-		c.entries[i].Values, c.entries[i].Multi = values, multi
+		c.entries[i].Values, c.entries[i].Multi, c.entries[i].off = vs, multi, off
 		return
 	}
-	c.entries = append(c.entries, ContextEntry{Key: key, Values: values, Multi: multi, hash: keyHash(key)})
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: vs, Multi: multi, hash: keyHash(key), off: off})
 }
 
 // Get returns key's values and whether the key is present.
