@@ -58,7 +58,8 @@ type Store interface {
 	// are durable and announced on the change feed. tx must not be used
 	// after fn returns. An operation of tx that fails does not abort the
 	// transaction: fn may handle the error and go on. fn must not call
-	// Update or AppendAuditEvents (a backend may have a single writer).
+	// Update or AppendAuditEvents (a backend may have a single writer),
+	// and tx is for fn's goroutine only.
 	Update(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 	// View runs fn in one read-only transaction that sees a consistent
 	// snapshot.
