@@ -201,7 +201,8 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 	}
 
 	key := v.keys.signingKey(a.accessKeyID, cred.Secret, a.date, a.region, a.service)
-	cr := canonicalRequest(r, a, p == ProtocolS3, res.PayloadHash)
+	var crBuf [512]byte
+	cr := appendCanonicalRequest(crBuf[:0], r, a, p == ProtocolS3, res.PayloadHash)
 	sts := appendStringToSign(make([]byte, 0, 160), algorithm, a.amzDate, a.scope)
 	sts = appendHexSHA256(append(sts, '\n'), cr)
 	if !signatureEqual(sign(key, sts), a.signature) {
@@ -233,11 +234,10 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 	return res, nil
 }
 
-// canonicalRequest builds the canonical request of r as AWS does: method,
-// canonical URI, canonical query, canonical headers, signed header names
-// and payload hash, one per line.
-func canonicalRequest(r *http.Request, a authParams, s3 bool, payloadHash string) []byte {
-	cr := make([]byte, 0, 512)
+// appendCanonicalRequest appends the canonical request of r as AWS builds
+// it: method, canonical URI, canonical query, canonical headers, signed
+// header names and payload hash, one per line.
+func appendCanonicalRequest(cr []byte, r *http.Request, a authParams, s3 bool, payloadHash string) []byte {
 	cr = append(cr, r.Method...)
 	cr = append(cr, '\n')
 	cr = appendCanonicalURI(cr, r.URL.EscapedPath(), s3)
