@@ -1,7 +1,7 @@
 // Package policy is the IAM policy language: parse, validate, compile and
 // evaluate AWS IAM JSON policies. It does no I/O, takes no context and
-// imports nothing of abacus but internal/arn, so it can be lifted out as a
-// library.
+// imports nothing of abacus (internal/arn is the only dependency it may
+// take), so it can be lifted out as a library.
 //
 // The stages are separate and each runs once per policy version, except
 // the last, which runs per request:
