@@ -52,10 +52,15 @@ func (s *Service) attach(ctx context.Context, c *op.Call, k kindRules, name, arn
 		if err != nil {
 			return err
 		}
-		if _, err := tx.GetPolicy(ctx, c.Account, arn); notFound(err) {
+		p, err := tx.GetPolicy(ctx, c.Account, arn)
+		if notFound(err) {
 			return errorf(ErrNoSuchEntity, "Policy %s does not exist or is not attachable.", arn)
-		} else if err != nil {
+		}
+		if err != nil {
 			return err
+		}
+		if !attachable(p) {
+			return errorf(ErrPolicyNotAttachable, "Cannot attach a Service Role Policy to a Customer Role.")
 		}
 		attached, err := tx.ListAttachedPolicies(ctx, c.Account, k.kind, name, store.ListOptions{MaxItems: store.MaxMaxItems})
 		if err != nil {

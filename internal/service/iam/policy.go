@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
@@ -16,7 +17,7 @@ func wirePolicy(p model.ManagedPolicy, withTags bool) Policy {
 		DefaultVersionId:              ptr(p.DefaultVersionID),
 		AttachmentCount:               ptr(int32(p.AttachmentCount)),
 		PermissionsBoundaryUsageCount: ptr(int32(p.PermissionsBoundaryUsageCount)),
-		IsAttachable:                  ptr(true),
+		IsAttachable:                  ptr(attachable(p)),
 		Description:                   nonEmpty(p.Description),
 		CreateDate:                    ptr(p.CreateDate),
 		UpdateDate:                    ptr(p.UpdateDate),
@@ -25,6 +26,13 @@ func wirePolicy(p model.ManagedPolicy, withTags bool) Policy {
 		w.Tags = wireTags(p.Tags)
 	}
 	return w
+}
+
+// attachable reports whether p can be attached to users, groups and roles:
+// every policy except the AWS managed service-linked role policies (path
+// /aws-service-role/), which only service-linked roles may use.
+func attachable(p model.ManagedPolicy) bool {
+	return !(p.IsAWSManaged() && strings.HasPrefix(p.Path, "/aws-service-role/"))
 }
 
 func noSuchPolicy(arn string) error {

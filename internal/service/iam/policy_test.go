@@ -173,6 +173,15 @@ func TestManagedPolicySeedAndAttach(t *testing.T) {
 	if len(page.Policies) != 100 || !page.IsTruncated {
 		t.Errorf("ListPolicies(AWS) returned %d, truncated %v", len(page.Policies), page.IsTruncated)
 	}
+	// Service-linked role policies are not attachable.
+	slr := "arn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerNotebooksServiceRolePolicy"
+	if p := must[*iam.GetPolicyOutput](t)(f.svc.GetPolicy(f.ctx, f.c, &iam.GetPolicyInput{PolicyArn: slr})); *p.Policy.IsAttachable {
+		t.Errorf("%s IsAttachable", slr)
+	}
+	f.unchanged(t, iam.ErrPolicyNotAttachable, "Cannot attach a Service Role Policy to a Customer Role.", func() error {
+		_, err := f.svc.AttachGroupPolicy(f.ctx, f.c, &iam.AttachGroupPolicyInput{GroupName: "admins", PolicyArn: slr})
+		return err
+	})
 	f.unchanged(t, iam.ErrUnmodifiableEntity, "AWS managed", func() error {
 		_, err := f.svc.CreatePolicyVersion(f.ctx, f.c, &iam.CreatePolicyVersionInput{PolicyArn: admin, PolicyDocument: allowAll})
 		return err

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"abacus/internal/model"
 	"abacus/internal/service/iam/managed"
@@ -29,10 +30,12 @@ func (s *Service) SeedManagedPolicies(ctx context.Context) error {
 		}, func(p model.ManagedPolicy) { have[p.ARN] = true }); err != nil {
 			return err
 		}
+		added := 0
 		for _, p := range all {
 			if have[p.ARN] {
 				continue
 			}
+			added++
 			mp := model.ManagedPolicy{
 				PolicyName: p.Name, PolicyID: p.ID(), ARN: p.ARN, Path: p.Path,
 				DefaultVersionID: "v1", CreateDate: p.CreateDate, UpdateDate: p.UpdateDate,
@@ -41,6 +44,7 @@ func (s *Service) SeedManagedPolicies(ctx context.Context) error {
 				return fmt.Errorf("seed %s: %w", p.ARN, err)
 			}
 		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "seeded AWS managed policies", slog.Int("added", added), slog.Int("total", len(all)))
 		return nil
 	})
 }

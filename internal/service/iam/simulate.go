@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,6 +173,7 @@ func splitIAMARN(arn string) (acct, rest string, ok bool) {
 // action: the most restrictive decision across the resources on top, the
 // per-resource detail in ResourceSpecificResults when resources were named.
 func (sim *simulation) run(actions, resources []string) []EvaluationResult {
+	sim.preferContext()
 	var identity []*policy.Policy
 	for _, s := range sim.identity {
 		identity = append(identity, s.pol)
@@ -254,6 +256,29 @@ func (sim *simulation) run(actions, resources []string) []EvaluationResult {
 		out = append(out, res)
 	}
 	return out
+}
+
+// preferContext lets ContextEntries supply keys the engine would otherwise
+// derive from the simulated caller and the clock (aws:CurrentTime,
+// aws:EpochTime, aws:username, aws:userid, aws:SourceIdentity,
+// aws:PrincipalTag/*): the simulator evaluates with the values it is given.
+func (sim *simulation) preferContext() {
+	for _, e := range sim.context.Entries() {
+		k := strings.ToLower(e.Key)
+		switch k {
+		case "aws:currenttime", "aws:epochtime":
+			sim.now = time.Time{}
+		case "aws:username":
+			sim.caller.UserName = ""
+		case "aws:userid":
+			sim.caller.UserID = ""
+		case "aws:sourceidentity":
+			sim.caller.SourceIdentity = ""
+		}
+		if tag, ok := strings.CutPrefix(k, "aws:principaltag/"); ok {
+			sim.caller.Tags = slices.DeleteFunc(slices.Clone(sim.caller.Tags), func(t policy.Tag) bool { return strings.EqualFold(t.Key, tag) })
+		}
+	}
 }
 
 func restrictiveness(d policy.Decision) int {

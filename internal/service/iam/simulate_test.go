@@ -217,3 +217,54 @@ func TestSimulateResourcePolicy(t *testing.T) {
 		t.Errorf("cross-account details = %v", d)
 	}
 }
+
+// Each ContextKeyType reaches the condition operators of its type, single
+// values and lists alike
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+func TestSimulateContextKeyTypes(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name      string
+		condition string
+		entry     iam.ContextEntry
+		want      string
+	}{
+		{"string", `{"StringEquals":{"s3:prefix":"home/"}}`, iam.ContextEntry{ContextKeyName: s("s3:prefix"), ContextKeyValues: []string{"home/"}, ContextKeyType: s("string")}, "allowed"},
+		{"stringList any", `{"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}`, iam.ContextEntry{ContextKeyName: s("aws:TagKeys"), ContextKeyValues: []string{"env", "team"}, ContextKeyType: s("stringList")}, "allowed"},
+		{"stringList all", `{"ForAllValues:StringEquals":{"aws:TagKeys":["team","env"]}}`, iam.ContextEntry{ContextKeyName: s("aws:TagKeys"), ContextKeyValues: []string{"env", "owner"}, ContextKeyType: s("stringList")}, "implicitDeny"},
+		{"numeric", `{"NumericLessThanEquals":{"s3:max-keys":"10"}}`, iam.ContextEntry{ContextKeyName: s("s3:max-keys"), ContextKeyValues: []string{"7"}, ContextKeyType: s("numeric")}, "allowed"},
+		{"numericList", `{"ForAnyValue:NumericEquals":{"ec2:Ports":"22"}}`, iam.ContextEntry{ContextKeyName: s("ec2:Ports"), ContextKeyValues: []string{"80", "443"}, ContextKeyType: s("numericList")}, "implicitDeny"},
+		{"boolean", `{"Bool":{"aws:SecureTransport":"true"}}`, iam.ContextEntry{ContextKeyName: s("aws:SecureTransport"), ContextKeyValues: []string{"true"}, ContextKeyType: s("boolean")}, "allowed"},
+		{"date", `{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}`, iam.ContextEntry{ContextKeyName: s("aws:CurrentTime"), ContextKeyValues: []string{"2026-05-01T00:00:00Z"}, ContextKeyType: s("date")}, "allowed"},
+		{"date late", `{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}`, iam.ContextEntry{ContextKeyName: s("aws:CurrentTime"), ContextKeyValues: []string{"2031-05-01T00:00:00Z"}, ContextKeyType: s("date")}, "implicitDeny"},
+		{"ip", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, iam.ContextEntry{ContextKeyName: s("aws:SourceIp"), ContextKeyValues: []string{"203.0.113.9"}, ContextKeyType: s("ip")}, "allowed"},
+		{"ipList", `{"ForAnyValue:IpAddress":{"x:addrs":"10.0.0.0/8"}}`, iam.ContextEntry{ContextKeyName: s("x:addrs"), ContextKeyValues: []string{"192.0.2.1", "10.2.3.4"}, ContextKeyType: s("ipList")}, "allowed"},
+		{"binary", `{"BinaryEquals":{"x:blob":"QmluYXJ5"}}`, iam.ContextEntry{ContextKeyName: s("x:blob"), ContextKeyValues: []string{"QmluYXJ5"}, ContextKeyType: s("binary")}, "allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":` + tt.condition + `}]}`
+			out := must[*iam.SimulatePolicyResponse](t)(f.svc.SimulateCustomPolicy(f.ctx, f.c, &iam.SimulateCustomPolicyInput{
+				PolicyInputList: []string{pol}, ActionNames: []string{"s3:ListBucket"}, ContextEntries: []iam.ContextEntry{tt.entry},
+			}))
+			if got := out.EvaluationResults[0].EvalDecision; got != tt.want {
+				t.Errorf("decision = %s, want %s", got, tt.want)
+			}
+		})
+	}
+	bad := []iam.ContextEntry{
+		{ContextKeyName: s("s3:max-keys"), ContextKeyValues: []string{"ten"}, ContextKeyType: s("numeric")},
+		{ContextKeyName: s("aws:SecureTransport"), ContextKeyValues: []string{"yes"}, ContextKeyType: s("boolean")},
+		{ContextKeyName: s("aws:CurrentTime"), ContextKeyValues: []string{"tomorrow"}, ContextKeyType: s("date")},
+		{ContextKeyName: s("x:blob"), ContextKeyValues: []string{"%%%"}, ContextKeyType: s("binary")},
+		{ContextKeyName: s("s3:prefix"), ContextKeyValues: []string{"a", "b"}, ContextKeyType: s("string")},
+	}
+	for _, e := range bad {
+		_, err := f.svc.SimulateCustomPolicy(f.ctx, f.c, &iam.SimulateCustomPolicyInput{PolicyInputList: []string{allowAll}, ActionNames: []string{"s3:ListBucket"}, ContextEntries: []iam.ContextEntry{e}})
+		wantErr(t, err, iam.ErrInvalidInput, *e.ContextKeyName)
+	}
+	_, err := f.svc.SimulateCustomPolicy(f.ctx, f.c, &iam.SimulateCustomPolicyInput{PolicyInputList: []string{allowAll}, ActionNames: []string{"s3:ListBucket"},
+		ContextEntries: []iam.ContextEntry{{ContextKeyName: s("aa:bb"), ContextKeyValues: []string{"x"}, ContextKeyType: s("text")}}})
+	wantErr(t, err, iam.ErrValidation, "contextKeyType")
+}
