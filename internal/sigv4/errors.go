@@ -228,6 +228,19 @@ func (p Protocol) errSignatureText(msg string) *apierr.Error {
 	return wrap(apierr.New(http.StatusForbidden, apierr.CodeSignatureDoesNotMatch, msg), ErrSignatureMismatch)
 }
 
+// errWrongService is the error for a credential scoped to a service other
+// than the one the request was sent to.
+func (p Protocol) errWrongService(a authParams, want string) *apierr.Error {
+	if p == ProtocolS3 {
+		detail := "incorrect service \"" + a.service + "\". This endpoint belongs to \"" + want + "\"."
+		if a.presigned {
+			return p.errIncomplete(true, "", "Error parsing the X-Amz-Credential parameter; "+detail)
+		}
+		return p.errIncomplete(false, "", detail)
+	}
+	return p.errSignatureText("Credential should be scoped to correct service: '" + want + "'. ")
+}
+
 // errSkew is the error for a signing time outside now±max.
 func (p Protocol) errSkew(signed, now time.Time, maxSkew time.Duration) *apierr.Error {
 	if p == ProtocolS3 {

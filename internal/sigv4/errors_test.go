@@ -148,6 +148,7 @@ func TestVerifyErrors(t *testing.T) {
 		proto   sigv4.Protocol
 		req     req
 		maxBody int64
+		service string // Options.Service
 		want    wireError
 		keep    []string
 		prefix  bool // want.Message is a prefix of the message
@@ -180,6 +181,14 @@ func TestVerifyErrors(t *testing.T) {
 			want: wireError{"IncompleteSignature", 400, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/iam/extra/aws4_request'", nil}},
 		{name: "query/host not signed", req: req{after: setAuth("SignedHeaders=host;", "SignedHeaders=")},
 			want: wireError{"IncompleteSignature", 400, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", nil}},
+		{name: "query/wrong service", req: req{service: "sts"}, service: "iam",
+			want: wireError{"SignatureDoesNotMatch", 403, "Credential should be scoped to correct service: 'iam'. ", nil}},
+		{name: "json/wrong service", proto: sigv4.ProtocolJSON, req: req{service: "sagemaker"}, service: "secretsmanager",
+			want: wireError{"InvalidSignatureException", 400, "Credential should be scoped to correct service: 'secretsmanager'. ", nil}},
+		{name: "s3/wrong service", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "iam", url: "http://s3.local/b/k"}, service: "s3",
+			want: wireError{"AuthorizationHeaderMalformed", 400, `The authorization header is malformed; incorrect service "iam". This endpoint belongs to "s3".`, nil}},
+		{name: "s3/presigned wrong service", proto: sigv4.ProtocolS3, req: req{method: "GET", service: "iam", url: "http://s3.local/b/k", presign: true, expires: "60"}, service: "s3",
+			want: wireError{"AuthorizationQueryParametersError", 400, `Error parsing the X-Amz-Credential parameter; incorrect service "iam". This endpoint belongs to "s3".`, nil}},
 		{name: "query/credential terminator", req: req{after: setAuth("aws4_request", "aws5_request")},
 			want: wireError{"IncompleteSignature", 400, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.", nil}},
 		{name: "query/credential date", req: req{after: setAuth("/20261124/", "/20261123/")},
@@ -337,7 +346,7 @@ func TestVerifyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := tt.req.build(t)
-			res, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{Protocol: tt.proto, MaxBodyBytes: tt.maxBody})
+			res, err := newTestVerifier(testNow).Verify(context.Background(), r, sigv4.Options{Protocol: tt.proto, MaxBodyBytes: tt.maxBody, Service: tt.service})
 			if err == nil {
 				t.Fatalf("Verify succeeded (%+v), want %s", res, tt.want.Code)
 			}

@@ -90,7 +90,8 @@ func TestDocumentedExamples(t *testing.T) {
 			for k, v := range tt.headers {
 				r.Header.Set(k, v)
 			}
-			res, err := docVerifier(tt.akid, tt.secret, tt.now).Verify(context.Background(), r, sigv4.Options{Protocol: tt.proto})
+			_, service, _ := sigv4.Scope(r)
+			res, err := docVerifier(tt.akid, tt.secret, tt.now).Verify(context.Background(), r, sigv4.Options{Protocol: tt.proto, Service: service})
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}

@@ -95,6 +95,10 @@ type Options struct {
 	// MaxChunkBytes bounds one aws-chunked chunk; zero means
 	// DefaultMaxChunkBytes.
 	MaxChunkBytes int64
+	// Service, when set, is the signing name of the service the request
+	// was routed to (iam, sts, s3, sagemaker, ...); a credential scoped to
+	// another service is rejected, as AWS does. Empty accepts any.
+	Service string
 }
 
 // Result is a verified request.
@@ -145,6 +149,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, opt Options) (*R
 	a, aerr := parseRequest(r, p)
 	if aerr != nil {
 		return nil, aerr
+	}
+	if opt.Service != "" && a.service != opt.Service {
+		return nil, p.errWrongService(a, opt.Service)
 	}
 	if v.lookup == nil {
 		return nil, apierr.Internal(errors.New("sigv4: verifier has no credential lookup"))
