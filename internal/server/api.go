@@ -109,7 +109,7 @@ func (x *exchange) serve() {
 			proto = sigv4.ProtocolS3
 		}
 	}
-	res, err := s.verifier.Verify(ctx, r, sigv4.Options{Protocol: proto, MaxBodyBytes: s.opt.MaxBodyBytes})
+	res, err := s.verifier.Verify(ctx, r, sigv4.Options{Protocol: proto, MaxBodyBytes: s.opt.MaxBodyBytes, Service: rt.Service.SigningName})
 	if err != nil {
 		x.call = &op.Call{Account: s.opt.Account, Region: scopeRegion(r), RequestID: x.reqID,
 			SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Now: x.start, Service: rt.Service.SigningName}
