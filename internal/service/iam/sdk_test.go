@@ -152,7 +152,7 @@ func TestSDK(t *testing.T) {
 	}
 
 	ck, err := cl.CreateAccessKey(ctx, &sdk.CreateAccessKeyInput{UserName: aws.String("alice")})
-	if err != nil || aws.ToString(ck.AccessKey.SecretAccessKey) == "" || ck.AccessKey.Status != types.StatusTypeActive {
+	if err != nil || len(aws.ToString(ck.AccessKey.SecretAccessKey)) != 40 || aws.ToString(ck.AccessKey.SecretAccessKey) == "REDACTED" || ck.AccessKey.Status != types.StatusTypeActive {
 		t.Fatalf("CreateAccessKey = %+v, %v", ck, err)
 	}
 	lk, err := cl.ListAccessKeys(ctx, &sdk.ListAccessKeysInput{UserName: aws.String("alice")})
