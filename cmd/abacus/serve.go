@@ -25,6 +25,7 @@ import (
 	"abacus/internal/server"
 	"abacus/internal/service/cloudtrail"
 	"abacus/internal/service/iam"
+	"abacus/internal/service/sagemaker"
 	"abacus/internal/service/sts"
 	"abacus/internal/store/sqlite"
 )
@@ -40,6 +41,8 @@ type config struct {
 	LogLevel   string
 	RootKeyID  string
 	RootSecret string
+	// SageMakerDelay is how long SageMaker's transitional statuses last.
+	SageMakerDelay time.Duration
 }
 
 const serveUsage = `Usage: abacus serve [flags]
@@ -72,6 +75,7 @@ func serveCommand(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Enforce, "enforce", "on", "on: deny what IAM denies; soft: log and audit would-be denials but allow them")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&cfg.SageMakerDelay, "sagemaker-delay", sagemaker.DefaultDelay, "how long SageMaker's transitional statuses (Pending, Stopping, Deleting, ...) last; negative: immediate")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -195,6 +199,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	})
 	sts.Register(reg, stsSvc)
 	cloudtrail.Register(reg, cloudtrail.New(st))
+	sagemaker.Register(reg, sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay}))
 
 	h := server.New(server.Options{
 		Account:     acct,
@@ -204,7 +209,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError},
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
 }
