@@ -173,6 +173,13 @@ func TestManagedPolicySeedAndAttach(t *testing.T) {
 	if len(page.Policies) != 100 || !page.IsTruncated {
 		t.Errorf("ListPolicies(AWS) returned %d, truncated %v", len(page.Policies), page.IsTruncated)
 	}
+	// The group's AWS managed policy takes part in simulations.
+	sim := must[*iam.SimulatePolicyResponse](t)(f.svc.SimulatePrincipalPolicy(f.ctx, f.c, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: "arn:aws:iam::123456789012:group/admins", ActionNames: []string{"s3:GetObject"},
+	}))
+	if r := sim.EvaluationResults[0]; r.EvalDecision != "allowed" || *r.MatchedStatements[0].SourcePolicyType != "aws-managed" || *r.MatchedStatements[0].SourcePolicyId != "AdministratorAccess" {
+		t.Errorf("simulate admins = %+v", r)
+	}
 	// Service-linked role policies are not attachable.
 	slr := "arn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerNotebooksServiceRolePolicy"
 	if p := must[*iam.GetPolicyOutput](t)(f.svc.GetPolicy(f.ctx, f.c, &iam.GetPolicyInput{PolicyArn: slr})); *p.Policy.IsAttachable {
