@@ -40,6 +40,19 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return "sts: validation: " + e.Msg }
 
+// InvalidParameterError is a request whose parameters are individually
+// valid but inconsistent (duplicate tag keys, a transitive key that names no
+// tag, a tag that collides with an inherited transitive tag). AWS answers
+// these with InvalidParameterValue (400) and Msg.
+type InvalidParameterError struct {
+	Msg string
+}
+
+func (e *InvalidParameterError) Error() string { return "sts: invalid parameter: " + e.Msg }
+
+// CodeInvalidParameterValue is the wire code of [InvalidParameterError].
+const CodeInvalidParameterValue = "InvalidParameterValue"
+
 // AccessDeniedError is a refusal to assume a role (or to set its source
 // identity) that STS decides itself, for example because the role does not
 // exist. Caller is the caller's ARN, Action the IAM action and Resource the
@@ -74,11 +87,14 @@ func (e *PackedPolicyTooLargeError) Error() string {
 // [apierr.From].
 func Mapper(err error) (*apierr.Error, bool) {
 	var ve *ValidationError
+	var ip *InvalidParameterError
 	var ad *AccessDeniedError
 	var pp *PackedPolicyTooLargeError
 	switch {
 	case errors.As(err, &ve):
 		return apierr.New(http.StatusBadRequest, apierr.CodeValidationError, ve.Msg), true
+	case errors.As(err, &ip):
+		return apierr.New(http.StatusBadRequest, CodeInvalidParameterValue, ip.Msg), true
 	case errors.As(err, &ad):
 		return apierr.New(http.StatusForbidden, apierr.CodeAccessDenied, ad.message()), true
 	case errors.As(err, &pp):

@@ -509,16 +509,20 @@ func (s *Service) callTime(c *op.Call) time.Time {
 
 var errNoRole = errors.New("no such role")
 
-// role loads the role an AssumeRole call names, refusing with AccessDenied
-// when the ARN is not an IAM role ARN or the role does not exist.
+// role loads the role an AssumeRole call names. A RoleArn that is not an
+// ARN at all is a ValidationError ("X is invalid"); an ARN that names no
+// existing IAM role is refused with AccessDenied.
 func (s *Service) role(ctx context.Context, c *op.Call, roleARN string) (model.Role, error) {
 	caller := ""
 	if c.Principal != nil {
 		caller = c.Principal.ARN
 	}
+	if !isARN(roleARN) {
+		return model.Role{}, &ValidationError{Msg: roleARN + " is invalid"}
+	}
 	acct, name, ok := parseRoleARN(roleARN)
 	if !ok {
-		return model.Role{}, &ValidationError{Msg: "Request ARN is invalid"}
+		return model.Role{}, &AccessDeniedError{Caller: caller, Action: ActionAssumeRole, Resource: roleARN}
 	}
 	r, err := s.getRole(ctx, model.AccountID(acct), name, roleARN)
 	if errors.Is(err, errNoRole) {
@@ -563,6 +567,14 @@ func (s *Service) checkPolicyARNs(ctx context.Context, acct model.AccountID, arn
 		}
 		return nil
 	})
+}
+
+// isARN reports whether s has the form of an ARN:
+// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE with a partition, a service
+// and a resource.
+func isARN(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != "" && parts[5] != ""
 }
 
 // parseRoleARN splits arn:aws:iam::ACCOUNT:role/PATH/NAME into the account
@@ -624,7 +636,7 @@ func sessionTags(p *model.Principal, in *AssumeRoleInput) ([]model.Tag, []string
 	}
 	for _, t := range in.Tags {
 		if inherited[strings.ToLower(t.Key)] {
-			return nil, nil, &ValidationError{Msg: "One or more of the specified tag keys conflicts with an incoming transitive tag key: " + t.Key}
+			return nil, nil, &InvalidParameterError{Msg: "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."}
 		}
 		tags = append(tags, model.Tag{Key: t.Key, Value: t.Value})
 	}

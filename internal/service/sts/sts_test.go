@@ -307,8 +307,19 @@ func TestAuthorizeAssumeRole(t *testing.T) {
 			name:    "not a role ARN",
 			p:       alice,
 			in:      sts.AssumeRoleInput{RoleArn: "arn:aws:iam::123456789012:user/alice", RoleSessionName: "s1"},
-			wantErr: &wireErr{"ValidationError", 400, "Request ARN is invalid"},
+			wantErr: &wireErr{"AccessDenied", 403, "User: arn:aws:iam::123456789012:user/team/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:user/alice"},
 		},
+		// Responses AWS gives for RoleArn values that are not ARNs.
+		{name: "not an ARN", p: alice, in: sts.AssumeRoleInput{RoleArn: "nothing-valid-in-here", RoleSessionName: "s1"},
+			wantErr: &wireErr{"ValidationError", 400, "nothing-valid-in-here is invalid"}},
+		{name: "ARN without partition", p: alice, in: sts.AssumeRoleInput{RoleArn: "arn::b:::something/test-role", RoleSessionName: "s1"},
+			wantErr: &wireErr{"ValidationError", 400, "arn::b:::something/test-role is invalid"}},
+		{name: "ARN without service", p: alice, in: sts.AssumeRoleInput{RoleArn: "arn:a::::something/test-role", RoleSessionName: "s1"},
+			wantErr: &wireErr{"ValidationError", 400, "arn:a::::something/test-role is invalid"}},
+		{name: "ARN with too few colons", p: alice, in: sts.AssumeRoleInput{RoleArn: "arn:a:::something/test-role", RoleSessionName: "s1"},
+			wantErr: &wireErr{"ValidationError", 400, "arn:a:::something/test-role is invalid"}},
+		{name: "ARN without resource", p: alice, in: sts.AssumeRoleInput{RoleArn: "arn:a:a::aaaaaaaaaa:", RoleSessionName: "s1"},
+			wantErr: &wireErr{"ValidationError", 400, "arn:a:a::aaaaaaaaaa: is invalid"}},
 		{
 			name:    "short ARN",
 			p:       alice,
@@ -371,13 +382,13 @@ func TestAuthorizeAssumeRole(t *testing.T) {
 			name:    "duplicate tag keys differ in case",
 			p:       alice,
 			in:      sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s1", Tags: []sts.Tag{{"Team", "1"}, {"team", "2"}}},
-			wantErr: &wireErr{"ValidationError", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
+			wantErr: &wireErr{"InvalidParameterValue", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
 		},
 		{
 			name:    "transitive key without tag",
 			p:       alice,
 			in:      sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s1", Tags: []sts.Tag{{"team", "1"}}, TransitiveTagKeys: []string{"cost"}},
-			wantErr: &wireErr{"ValidationError", 400, "The specified transitive tag key must be included in the requested tags."},
+			wantErr: &wireErr{"InvalidParameterValue", 400, "The specified transitive tag key must be included in the requested tags."},
 		},
 		{
 			name: "eleven policy ARNs",
@@ -475,7 +486,7 @@ func TestAssumeRole(t *testing.T) {
 		{
 			name: "chaining cannot override a transitive tag", p: devSession,
 			in:      sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s2", Tags: []sts.Tag{{"TEAM", "other"}}},
-			wantErr: &wireErr{"ValidationError", 400, "One or more of the specified tag keys conflicts with an incoming transitive tag key: TEAM"},
+			wantErr: &wireErr{"InvalidParameterValue", 400, "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."},
 		},
 		{
 			name: "source identity and transitive tags set", p: alice,
@@ -717,6 +728,7 @@ func TestMapperStatuses(t *testing.T) {
 		st   int
 	}{
 		{&sts.ValidationError{Msg: "m"}, "ValidationError", http.StatusBadRequest},
+		{&sts.InvalidParameterError{Msg: "m"}, "InvalidParameterValue", http.StatusBadRequest},
 		{&sts.AccessDeniedError{Caller: "c", Action: "a", Resource: "r"}, "AccessDenied", http.StatusForbidden},
 		{&sts.PackedPolicyTooLargeError{Percent: 120}, "PackedPolicyTooLarge", http.StatusBadRequest},
 		{sts.ErrSessionCredentials, "AccessDenied", http.StatusForbidden},

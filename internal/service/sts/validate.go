@@ -178,13 +178,13 @@ func validateTagSemantics(in *AssumeRoleInput) error {
 	for _, t := range in.Tags {
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return &ValidationError{Msg: "Duplicate tag keys found. Please note that Tag keys are case insensitive."}
+			return &InvalidParameterError{Msg: "Duplicate tag keys found. Please note that Tag keys are case insensitive."}
 		}
 		seen[k] = true
 	}
 	for _, k := range in.TransitiveTagKeys {
 		if !seen[strings.ToLower(k)] {
-			return &ValidationError{Msg: "The specified transitive tag key must be included in the requested tags."}
+			return &InvalidParameterError{Msg: "The specified transitive tag key must be included in the requested tags."}
 		}
 	}
 	if len(in.PolicyArns) > maxSessionPolicyARNs {
