@@ -176,9 +176,10 @@ func (s *Service) GetSessionToken(ctx context.Context, c *op.Call, in *GetSessio
 }
 
 // AuthorizeAssumeRole validates the input, loads the role and returns the
-// checks AssumeRole needs. A role that does not exist (or whose ARN is not
-// an IAM role ARN) is refused with AccessDenied, as AWS does, so that the
-// caller learns nothing about which roles exist.
+// checks AssumeRole needs. A RoleArn that is not an ARN is a
+// ValidationError; an ARN that names no existing IAM role is refused with
+// AccessDenied, as AWS does, so that the caller learns nothing about which
+// roles exist. The root user may not assume roles.
 func (s *Service) AuthorizeAssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInput) ([]op.Check, error) {
 	if err := validateAssumeRole(in); err != nil {
 		return nil, err
@@ -274,7 +275,9 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 	if in.DurationSeconds != nil {
 		d = *in.DurationSeconds
 	}
-	if chained && d > chainedMaxDuration {
+	// Any caller with temporary credentials is capped at one hour: a role
+	// session (role chaining) and a GetSessionToken session alike.
+	if p.Temporary && d > chainedMaxDuration {
 		return nil, &ValidationError{Msg: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."}
 	}
 	if d > maxDurationOf(role) {

@@ -459,6 +459,19 @@ func TestAssumeRole(t *testing.T) {
 			wantErr: &wireErr{"ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."},
 		},
 		{
+			// AssumeRole with GetSessionToken credentials is capped at one
+			// hour too, with the same message (AWS treats it as chaining).
+			name: "GetSessionToken credentials beyond one hour", p: aliceSession,
+			in:      sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s2", DurationSeconds: ptr[int32](3601)},
+			wantErr: &wireErr{"ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."},
+		},
+		{
+			name: "GetSessionToken credentials, one hour", p: aliceSession,
+			in:          sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s2", DurationSeconds: ptr[int32](3600)},
+			wantLife:    time.Hour,
+			wantSession: model.Session{SessionName: "s2"},
+		},
+		{
 			// The source identity "persists when a role is used to assume
 			// another role"; transitive tags pass to the chained session.
 			// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
@@ -72,18 +71,22 @@ func assumeRoleActions(in *AssumeRoleInput) []string {
 }
 
 // grantsPrincipal reports whether an applying Allow statement names the
-// caller itself: its own ARN, or the role of a calling role session.
+// caller itself in its Principal element: its own ARN (a user, or a role
+// session's ARN), or the role of a calling role session. An account ID, an
+// account root ARN or "*" is not a name.
 func grantsPrincipal(matched []policy.Match, p *model.Principal) bool {
 	for _, m := range matched {
 		if m.Effect != policy.EffectAllow {
 			continue
 		}
-		if m.Named {
-			return true
-		}
 		st := m.Policy.Document().Statements[m.Statement]
-		if st.Principal != nil && p.Session != nil && slices.Contains(st.Principal.AWS, p.Session.RoleARN) {
-			return true
+		if st.Principal == nil {
+			continue
+		}
+		for _, a := range st.Principal.AWS {
+			if a == p.ARN || (p.Session != nil && a == p.Session.RoleARN) {
+				return true
+			}
 		}
 	}
 	return false
