@@ -38,6 +38,7 @@ type ValidationError struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *ValidationError) Error() string { return "sts: validation: " + e.Msg }
 
 // InvalidParameterError is a request whose parameters are individually
@@ -48,6 +49,7 @@ type InvalidParameterError struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *InvalidParameterError) Error() string { return "sts: invalid parameter: " + e.Msg }
 
 // CodeInvalidParameterValue is the wire code of [InvalidParameterError].
@@ -61,6 +63,7 @@ type AccessDeniedError struct {
 	Caller, Action, Resource, Reason string
 }
 
+// Error implements error.
 func (e *AccessDeniedError) Error() string { return "sts: access denied: " + e.message() }
 
 func (e *AccessDeniedError) message() string {
@@ -77,6 +80,7 @@ type PackedPolicyTooLargeError struct {
 	Percent int
 }
 
+// Error implements error.
 func (e *PackedPolicyTooLargeError) Error() string {
 	return fmt.Sprintf("sts: packed policy too large (%d%%)", e.Percent)
 }
