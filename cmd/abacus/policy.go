@@ -44,7 +44,7 @@ Flags:
 `
 
 const simulateUsage = `Usage: abacus policy simulate --policy F [--policy F]... [--boundary F]
-         [--resource-policy F] [--session-policy F]... [--scp F]...
+         [--resource-policy F | --trust-policy F] [--session-policy F]... [--scp F]...
          --principal ARN --action ACTION --resource ARN
          [--context KEY=VALUE]... [--resource-account ID] [--time RFC3339]
          [--output text|json]
@@ -55,6 +55,9 @@ the policy types as AWS's policy evaluation logic does, and explain why.
   --policy F            identity-based policy of the principal (repeatable)
   --boundary F          permissions boundary of the principal
   --resource-policy F   resource-based policy of the resource
+  --trust-policy F      trust policy of the role being assumed (the resource);
+                        unlike other resource-based policies it must allow
+                        even within the account
   --session-policy F    session policy of a role session (repeatable)
   --scp F               service control policy applying to the principal's
                         account (repeatable; all are treated as one level)
@@ -230,7 +233,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type simFlags struct {
 	policies, sessions, scps, contexts listFlag
-	boundary, resourcePolicy           string
+	boundary, resourcePolicy, trust    string
 	principal, action, resource        string
 	resourceAccount, at, output        string
 }
@@ -244,6 +247,7 @@ func policySimulate(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&f.contexts, "context", "KEY=VALUE")
 	fs.StringVar(&f.boundary, "boundary", "", "permissions boundary file")
 	fs.StringVar(&f.resourcePolicy, "resource-policy", "", "resource-based policy file")
+	fs.StringVar(&f.trust, "trust-policy", "", "role trust policy file")
 	fs.StringVar(&f.principal, "principal", "", "principal ARN")
 	fs.StringVar(&f.action, "action", "", "action")
 	fs.StringVar(&f.resource, "resource", "", "resource ARN")
@@ -268,6 +272,8 @@ func policySimulate(args []string, stdout, stderr io.Writer) int {
 		return bad("--resource is required")
 	case f.output != "text" && f.output != "json":
 		return bad("--output must be text or json, not %q", f.output)
+	case f.resourcePolicy != "" && f.trust != "":
+		return bad("--resource-policy and --trust-policy both name the resource's policy; give one")
 	}
 	if !strings.Contains(f.action, ":") && f.action != "*" {
 		return bad("--action %q must be service:Action", f.action)
@@ -337,6 +343,7 @@ func policySimulate(args []string, stdout, stderr io.Writer) int {
 		{f.policies, policy.KindIdentity, &in.Identity},
 		{one(f.boundary), policy.KindBoundary, &in.Boundary},
 		{one(f.resourcePolicy), policy.KindResource, &in.ResourcePolicy},
+		{one(f.trust), policy.KindTrust, &in.ResourcePolicy},
 		{f.sessions, policy.KindSession, &in.Session},
 		{f.scps, policy.KindSCP, &scp},
 	} {
@@ -352,6 +359,7 @@ func policySimulate(args []string, stdout, stderr io.Writer) int {
 	if scp != nil {
 		in.SCPs = []*policy.Set{scp}
 	}
+	in.ResourcePolicyRequired = f.trust != ""
 	exp := authz.Explain(in)
 	if f.output == "json" {
 		return writeJSON(stdout, stderr, req, &exp)

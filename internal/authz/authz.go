@@ -72,6 +72,10 @@ type Input struct {
 	// ResourceAccount is the account that owns the resource; empty means
 	// the principal's own account.
 	ResourceAccount string
+	// ResourcePolicyRequired makes the resource-based policy's allow
+	// necessary even within one account, as for a role's trust policy
+	// (sts:AssumeRole and friends) and a KMS key policy.
+	ResourcePolicyRequired bool
 	// Identity holds the principal's identity-based policies.
 	Identity *policy.Set
 	// Boundary is the principal's permissions boundary.
@@ -110,10 +114,13 @@ func (r *Result) Type(i int) PolicyType {
 //  2. every SCP level must allow;
 //  3. an allow in the resource-based policy grants on its own when its
 //     Principal names the caller's own ARN (IAM user or role session);
-//     when it names the role ARN, the account or "*", the permissions
-//     boundary and session policies still cap it;
+//     when it names the role, or everyone ("*"), the permissions boundary
+//     and session policies still cap it; when it names only the account,
+//     it delegates to the account, and step 4 decides;
 //  4. otherwise an identity-based policy must allow (the account root user
-//     needs none), and the boundary and session policies must allow too.
+//     needs none), and the boundary and session policies must allow too;
+//     with ResourcePolicyRequired (a role trust policy, a KMS key policy)
+//     the resource-based policy must allow as well.
 //
 // Across accounts both the identity side (4) and the resource-based policy
 // must allow
@@ -168,17 +175,24 @@ func Evaluate(in *Input, buf []policy.Match) Result {
 		return TypeNone, true
 	}
 	if dRes == policy.Allowed && sameAccount {
+		via := policy.MatchNone
 		for _, m := range res.Matched[resStart:res.ends[TypeResource]] {
-			if m.Named && m.Effect == policy.EffectAllow {
-				res.Decision = policy.Allowed
-				return res
+			if m.Effect == policy.EffectAllow {
+				via = max(via, m.Principal)
 			}
 		}
-		if t, ok := capped(); !ok {
-			return deny(t)
+		switch {
+		case via == policy.MatchCaller:
+			res.Decision = policy.Allowed
+			return res
+		case via > policy.MatchAccount:
+			if t, ok := capped(); !ok {
+				return deny(t)
+			}
+			res.Decision = policy.Allowed
+			return res
 		}
-		res.Decision = policy.Allowed
-		return res
+		// Only the account is named: it delegates to identity policies.
 	}
 	if dID != policy.Allowed && r.Principal.Type != policy.PrincipalAccount {
 		return deny(TypeIdentity)
@@ -186,7 +200,7 @@ func Evaluate(in *Input, buf []policy.Match) Result {
 	if t, ok := capped(); !ok {
 		return deny(t)
 	}
-	if !sameAccount && dRes != policy.Allowed {
+	if (!sameAccount || in.ResourcePolicyRequired) && dRes != policy.Allowed {
 		return deny(TypeResource)
 	}
 	res.Decision = policy.Allowed

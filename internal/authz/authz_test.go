@@ -22,6 +22,7 @@ const (
 	docBoundaries   = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
 	docSession      = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session"
 	docAccessDenied = "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html"
+	docPrincipal    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html"
 )
 
 func set(t testing.TB, kind policy.Kind, name string, docs ...string) *policy.Set {
@@ -78,6 +79,11 @@ func TestEvaluate(t *testing.T) {
 	bucketSession := rstmt("BucketSession", "Allow", `{"AWS":"arn:aws:sts::`+acct+`:assumed-role/Studio/alice"}`, "s3:GetObject", "*")
 	bucketAccount := rstmt("BucketAccount", "Allow", `{"AWS":"`+acct+`"}`, "s3:GetObject", "*")
 	bucketDeny := rstmt("BucketDeny", "Deny", `"*"`, "s3:GetObject", "*")
+	bucketEveryone := rstmt("BucketEveryone", "Allow", `"*"`, "s3:GetObject", "*")
+	const role = "arn:aws:iam::" + acct + ":role/Studio"
+	trust := func(principal string) *policy.Set {
+		return set(t, policy.KindTrust, "trust", `{"Version":"2012-10-17","Statement":[{"Sid":"Trust","Effect":"Allow","Principal":`+principal+`,"Action":"sts:AssumeRole"}]}`)
+	}
 	bucketOther := rstmt("BucketOther", "Allow", `{"AWS":"arn:aws:iam::`+acct+`:user/bob"}`, "s3:GetObject", "*")
 	id := func(d ...string) *policy.Set { return set(t, policy.KindIdentity, "identity", d...) }
 	res := func(d ...string) *policy.Set { return set(t, policy.KindResource, "bucket", d...) }
@@ -111,8 +117,19 @@ func TestEvaluate(t *testing.T) {
 		{"resource-or-identity", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketOther), Identity: id(allowS3)}, policy.Allowed, authz.TypeNone, docBasics},
 		{"resource-deny-wins", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketDeny), Identity: id(allowS3)}, policy.ExplicitDeny, authz.TypeResource, docDenyAllow},
 		{"resource-user-arn-not-capped-by-boundary", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAlice), Boundary: bnd(onlySM)}, policy.Allowed, authz.TypeNone, docDenyAllow},
-		{"resource-account-capped-by-boundary", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount), Boundary: bnd(onlySM)}, policy.ImplicitDeny, authz.TypeBoundary, docDenyAllow},
-		{"resource-account-no-boundary", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount)}, policy.Allowed, authz.TypeNone, docBasics},
+		// Naming only the account delegates to the account's identity policies.
+		{"resource-account-delegates", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount)}, policy.ImplicitDeny, authz.TypeIdentity, docPrincipal},
+		{"resource-account-with-identity", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount), Identity: id(allowS3)}, policy.Allowed, authz.TypeNone, docPrincipal},
+		{"resource-account-capped-by-boundary", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount), Identity: id(allowS3), Boundary: bnd(onlySM)}, policy.ImplicitDeny, authz.TypeBoundary, docDenyAllow},
+		{"resource-everyone", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketEveryone)}, policy.Allowed, authz.TypeNone, docPrincipal},
+		{"resource-everyone-capped-by-boundary", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketEveryone), Boundary: bnd(onlySM)}, policy.ImplicitDeny, authz.TypeBoundary, docDenyAllow},
+		{"resource-user-and-account", authz.Input{Request: userReq("s3:GetObject", obj), ResourcePolicy: res(bucketAccount, bucketAlice), Boundary: bnd(onlySM)}, policy.Allowed, authz.TypeNone, docDenyAllow},
+		// A role trust policy must allow even within the account.
+		{"trust-names-user", authz.Input{Request: userReq("sts:AssumeRole", role), ResourcePolicy: trust(`{"AWS":"arn:aws:iam::` + acct + `:user/alice"}`), ResourcePolicyRequired: true}, policy.Allowed, authz.TypeNone, docDenyAllow},
+		{"trust-names-account-no-identity", authz.Input{Request: userReq("sts:AssumeRole", role), ResourcePolicy: trust(`{"AWS":"` + acct + `"}`), ResourcePolicyRequired: true}, policy.ImplicitDeny, authz.TypeIdentity, docDenyAllow},
+		{"trust-names-account-with-identity", authz.Input{Request: userReq("sts:AssumeRole", role), ResourcePolicy: trust(`{"AWS":"` + acct + `"}`), Identity: id(allowAll), ResourcePolicyRequired: true}, policy.Allowed, authz.TypeNone, docDenyAllow},
+		{"trust-names-someone-else", authz.Input{Request: userReq("sts:AssumeRole", role), ResourcePolicy: trust(`{"Service":"sagemaker.amazonaws.com"}`), Identity: id(allowAll), ResourcePolicyRequired: true}, policy.ImplicitDeny, authz.TypeResource, docDenyAllow},
+		{"trust-absent", authz.Input{Request: userReq("sts:AssumeRole", role), Identity: id(allowAll), ResourcePolicyRequired: true}, policy.ImplicitDeny, authz.TypeResource, docDenyAllow},
 		{"resource-session-arn-not-capped", authz.Input{Request: sessionReq("s3:GetObject", obj), ResourcePolicy: res(bucketSession), Session: ses(onlySM), Boundary: bnd(onlySM)}, policy.Allowed, authz.TypeNone, docDenyAllow},
 		{"resource-role-arn-capped-by-session", authz.Input{Request: sessionReq("s3:GetObject", obj), ResourcePolicy: res(bucketRole), Session: ses(onlySM)}, policy.ImplicitDeny, authz.TypeSession, docDenyAllow},
 		{"resource-role-arn-capped-by-boundary", authz.Input{Request: sessionReq("s3:GetObject", obj), ResourcePolicy: res(bucketRole), Boundary: bnd(onlySM)}, policy.ImplicitDeny, authz.TypeBoundary, docDenyAllow},
@@ -341,14 +358,17 @@ func TestCorpus(t *testing.T) {
 			}
 			in := authz.Input{Request: req, ResourceAccount: c.ResourceAccount}
 			byType := map[string][]*policy.Policy{}
-			kinds := map[string]policy.Kind{"identity": policy.KindIdentity, "resource": policy.KindResource, "boundary": policy.KindBoundary, "session": policy.KindSession, "scp": policy.KindSCP}
+			kinds := map[string]policy.Kind{"identity": policy.KindIdentity, "resource": policy.KindResource, "trust": policy.KindTrust,
+				"boundary": policy.KindBoundary, "session": policy.KindSession, "scp": policy.KindSCP}
 			for _, pol := range c.Policies {
 				kind, ok := kinds[pol.Type]
 				if !ok {
 					t.Fatalf("unknown policy type %q", pol.Type)
 				}
-				if pol.Type == "resource" && req.Action == "sts:AssumeRole" {
-					kind = policy.KindTrust
+				if pol.Type == "trust" {
+					// A trust policy is the role's resource-based policy,
+					// and it must allow even within the account.
+					pol.Type, in.ResourcePolicyRequired = "resource", true
 				}
 				cp, err := policy.CompileJSON(pol.Document, policy.Options{Name: pol.Name, Kind: kind})
 				if err != nil {

@@ -155,48 +155,74 @@ func accountOf(a string) string {
 	return strings.SplitN(a, ":", 6)[4]
 }
 
-// match reports whether pr is one of the principals. named reports that it
-// matched by the caller's own ARN (an IAM user ARN or a role session ARN),
-// which matters for same-account resource-based policies.
-func (cp *cprincipal) match(pr *Caller) (matched, named bool) {
+// PrincipalMatch says how a statement's Principal element matched the
+// caller, which decides what a same-account resource-based policy grants
+// on its own
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+// Larger values name the caller more specifically.
+type PrincipalMatch uint8
+
+// The ways a Principal element can match.
+const (
+	// MatchNone: no Principal element (an identity policy), or no match.
+	MatchNone PrincipalMatch = iota
+	// MatchAccount: the caller's account, by ID or root ARN. This
+	// delegates to the account, whose identity policies must then allow.
+	MatchAccount
+	// MatchEveryone: "*" or {"AWS": "*"}, or a NotPrincipal that does
+	// not list the caller.
+	MatchEveryone
+	// MatchRole: the IAM role whose session is the caller.
+	MatchRole
+	// MatchCaller: the caller's own ARN (an IAM user, a role session, a
+	// federated user), or its service or identity provider name.
+	MatchCaller
+)
+
+// match returns how the principals match pr (MatchNone when they do not).
+func (cp *cprincipal) match(pr *Caller) PrincipalMatch {
+	best := MatchNone
 	if cp.all {
-		return true, false
+		best = MatchEveryone
 	}
 	switch pr.Type {
 	case PrincipalService:
 		for _, s := range cp.services {
 			if s == pr.Service {
-				return true, true
+				return MatchCaller
 			}
 		}
-		return false, false
+		return best
 	case PrincipalAnonymous:
-		return false, false
+		return best
 	}
 	for _, a := range cp.arns {
 		if a == pr.ARN {
-			return true, true
-		}
-	}
-	for _, a := range cp.arns {
-		if pr.RoleARN != "" && a == pr.RoleARN {
-			return true, false
-		}
-	}
-	for _, a := range cp.accounts {
-		if a == pr.Account {
-			return true, false
+			return MatchCaller
 		}
 	}
 	for _, f := range cp.federated {
 		if pr.Service != "" && f == pr.Service {
-			return true, false
+			return MatchCaller
 		}
 	}
 	for _, c := range cp.canonical {
 		if pr.UserID != "" && c == pr.UserID {
-			return true, false
+			return MatchCaller
 		}
 	}
-	return false, false
+	for _, a := range cp.arns {
+		if pr.RoleARN != "" && a == pr.RoleARN {
+			return MatchRole
+		}
+	}
+	if best != MatchNone {
+		return best
+	}
+	for _, a := range cp.accounts {
+		if a == pr.Account {
+			return MatchAccount
+		}
+	}
+	return MatchNone
 }

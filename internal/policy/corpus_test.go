@@ -17,7 +17,7 @@ import (
 //
 //	{
 //	  "description": "...", "doc": "https://docs.aws.amazon.com/...",
-//	  "policies": [{"type": "identity|resource|boundary|session|scp", "name": "...", "document": {...}}],
+//	  "policies": [{"type": "identity|resource|trust|boundary|session|scp", "name": "...", "document": {...}}],
 //	  "resourceAccount": "",
 //	  "request": {
 //	    "principal": {"arn": "...", "type": "User|AssumedRole|Account|FederatedUser|Anonymous|Service",
@@ -139,6 +139,9 @@ func (c *corpusCase) request(t testing.TB) *policy.Request {
 	return r
 }
 
+// A "trust" policy is a role trust policy: the role's resource-based policy,
+// which must allow even within one account.
+//
 // TestCorpusIdentityOnly replays the corpus cases that involve identity
 // policies only through a single Set; internal/authz replays every case.
 func TestCorpusIdentityOnly(t *testing.T) {

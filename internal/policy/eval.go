@@ -112,10 +112,9 @@ type Match struct {
 	Statement int
 	Sid       string
 	Effect    Effect
-	// Named reports that a Principal element matched the caller by its
-	// own ARN (user ARN or role session ARN) rather than by role ARN,
-	// account or "*".
-	Named bool
+	// Principal says how the statement's Principal or NotPrincipal
+	// element matched the caller; MatchNone for identity policies.
+	Principal PrincipalMatch
 }
 
 // NewSet indexes policies by action. The policies are shared, not copied.
@@ -341,11 +340,11 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 				continue
 			}
 		}
-		ok, named := st.appliesBeyondResource(r)
+		ok, via := st.appliesBeyondResource(r)
 		if !ok {
 			continue
 		}
-		matched = append(matched, Match{Policy: ref.p, Statement: ref.st.index, Sid: ref.st.sid, Effect: ref.st.effect, Named: named})
+		matched = append(matched, Match{Policy: ref.p, Statement: ref.st.index, Sid: ref.st.sid, Effect: ref.st.effect, Principal: via})
 		if ref.st.effect == EffectDeny {
 			deny = true
 		} else {
@@ -389,15 +388,18 @@ func (st *cstmt) matchResource(r *Request) bool {
 	return st.notResource
 }
 
-func (st *cstmt) matchPrincipal(r *Request) (ok, named bool) {
+func (st *cstmt) matchPrincipal(r *Request) (bool, PrincipalMatch) {
 	if st.principal == nil {
-		return true, false
+		return true, MatchNone
 	}
-	m, named := st.principal.match(&r.Principal)
+	m := st.principal.match(&r.Principal)
 	if st.notPrincipal {
-		return !m, false
+		if m == MatchNone {
+			return true, MatchEveryone
+		}
+		return false, MatchNone
 	}
-	return m, named
+	return m != MatchNone, m
 }
 
 // resourceKey identifies the statement's Resource or NotResource element
@@ -422,17 +424,17 @@ func (st *cstmt) resourceKey() string {
 
 // appliesBeyondResource reports whether the statement applies to r, its
 // action and resource being already known to match.
-func (st *cstmt) appliesBeyondResource(r *Request) (ok, named bool) {
-	ok, named = st.matchPrincipal(r)
+func (st *cstmt) appliesBeyondResource(r *Request) (bool, PrincipalMatch) {
+	ok, via := st.matchPrincipal(r)
 	if !ok {
-		return false, false
+		return false, MatchNone
 	}
 	for i := range st.conds {
 		if !st.conds[i].eval(r) {
-			return false, false
+			return false, MatchNone
 		}
 	}
-	return true, named
+	return true, via
 }
 
 // StatementResult explains one statement that names the request's action:
