@@ -177,7 +177,7 @@ func (b *Broker) write(recs []model.AuditRecord) error {
 	defer cancel()
 	b.batches.Add(1)
 	b.events.Add(uint64(len(recs)))
-	err := b.sink.AppendAuditEvents(ctx, recs)
+	err := b.append(ctx, recs)
 	if err == nil {
 		return nil
 	}
@@ -189,4 +189,15 @@ func (b *Broker) write(recs []model.AuditRecord) error {
 	b.log.LogAttrs(ctx, slog.LevelError, "audit write failed",
 		slog.Int("events", len(recs)), slog.Any("event_ids", ids), slog.String("error", err.Error()))
 	return fmt.Errorf("audit: write %d events: %w", len(recs), err)
+}
+
+// append calls the sink, turning a panic into an error so that the writer
+// survives a faulty sink and no caller waits forever.
+func (b *Broker) append(ctx context.Context, recs []model.AuditRecord) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("audit: sink panicked: %v", p)
+		}
+	}()
+	return b.sink.AppendAuditEvents(ctx, recs)
 }

@@ -197,6 +197,25 @@ func TestBrokerTimeout(t *testing.T) {
 	}
 }
 
+func TestBrokerSurvivesPanickingSink(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	b := audit.NewBroker(audit.SinkFunc(func(context.Context, []model.AuditRecord) error {
+		calls++
+		if calls == 1 {
+			panic("boom")
+		}
+		return nil
+	}), audit.BrokerOptions{})
+	defer b.Close()
+	if err := b.Record(t.Context(), event("a")); err == nil {
+		t.Error("Record through a panicking sink succeeded")
+	}
+	if err := b.Record(t.Context(), event("b")); err != nil {
+		t.Errorf("Record after the panic: %v", err)
+	}
+}
+
 func TestBrokerCloseDrains(t *testing.T) {
 	t.Parallel()
 	gate := make(chan struct{})
