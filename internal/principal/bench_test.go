@@ -76,6 +76,23 @@ func BenchmarkPolicySets(b *testing.B) {
 			}
 		}
 	})
+	b.Run("cached-parallel", func(b *testing.B) {
+		st, p := benchWorld(b)
+		res := principal.New(principal.Options{Store: st})
+		defer res.Close()
+		if _, err := res.PolicySets(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := res.PolicySets(ctx, p); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
 	b.Run("rebuild-after-group-change", func(b *testing.B) {
 		st, p := benchWorld(b)
 		res := principal.New(principal.Options{Store: st})

@@ -161,8 +161,11 @@ func validateAssumeRole(in *AssumeRoleInput) error {
 	if in.SourceIdentity != nil {
 		v.str(*in.SourceIdentity, "sourceIdentity", 2, 64, reSessionName, patSessionName)
 	}
-	if in.ProvidedContexts != nil && (len(in.ProvidedContexts) < 1 || len(in.ProvidedContexts) > 5) {
-		v.add(listString(len(in.ProvidedContexts)), "providedContexts", "must have length less than or equal to 5")
+	switch n := len(in.ProvidedContexts); {
+	case in.ProvidedContexts != nil && n < 1:
+		v.add(listString(n), "providedContexts", "must have length greater than or equal to 1")
+	case n > 5:
+		v.add(listString(n), "providedContexts", "must have length less than or equal to 5")
 	}
 	if err := v.err(); err != nil {
 		return err
