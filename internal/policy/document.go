@@ -121,7 +121,13 @@ func Parse(src []byte) (*Document, error) {
 	if root.kind != jObject {
 		return nil, d.errAt(-1, "", "", root.off, "the policy must be a JSON object, not "+root.kind.String())
 	}
+	seen := map[string]bool{}
 	for _, m := range root.members {
+		if seen[m.key] {
+			d.unknown = append(d.unknown, unknownElem{"duplicate " + m.key, m.keyOff})
+			continue
+		}
+		seen[m.key] = true
 		switch m.key {
 		case "Version":
 			if m.val.kind != jString {
@@ -279,11 +285,21 @@ func (d *Document) parseCondition(i int, sid string, v *jvalue) ([]Condition, er
 		return nil, d.errAt(i, sid, "Condition", v.off, "must be an object of operator blocks, found "+v.kind.String())
 	}
 	var out []Condition
+	seenOp := map[string]bool{}
 	for _, op := range v.members {
+		if seenOp[op.key] {
+			return nil, d.errAt(i, sid, "Condition", op.keyOff, "operator "+strconv.Quote(op.key)+" appears more than once; put all its keys in one block")
+		}
+		seenOp[op.key] = true
+		seenKey := map[string]bool{}
 		if op.val.kind != jObject {
 			return nil, d.errAt(i, sid, "Condition", op.val.off, "operator "+strconv.Quote(op.key)+" must map to an object of keys, found "+op.val.kind.String())
 		}
 		for _, k := range op.val.members {
+			if seenKey[k.key] {
+				return nil, d.errAt(i, sid, "Condition", k.keyOff, "condition key "+strconv.Quote(k.key)+" appears more than once under "+op.key+"; list its values in one array")
+			}
+			seenKey[k.key] = true
 			c := Condition{Operator: op.key, Key: k.key, opOff: op.keyOff, keyOff: k.keyOff}
 			scalar := func(e *jvalue) error {
 				switch e.kind {

@@ -175,6 +175,8 @@ func TestParseTypeErrors(t *testing.T) {
 		{`{"Statement":{"Condition":{"StringEquals":"x"}}}`, `statement 1: Condition: operator "StringEquals" must map to an object of keys, found string`},
 		{`{"Statement":{"Condition":{"StringEquals":{"k":{"a":1}}}}}`, `statement 1: Condition: value of "k" must be a string, number or boolean, found object`},
 		{`{"Statement":{"Condition":{"StringEquals":{"k":[null]}}}}`, `statement 1: Condition: value of "k" must be a string, number or boolean, found null`},
+		{`{"Statement":{"Condition":{"StringEquals":{"k":"a"},"StringEquals":{"j":"b"}}}}`, `statement 1: Condition: operator "StringEquals" appears more than once`},
+		{`{"Statement":{"Condition":{"StringEquals":{"k":"a","k":"b"}}}}`, `statement 1: Condition: condition key "k" appears more than once under StringEquals`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -93,6 +93,10 @@ func (d *Document) Validate(k Kind) error {
 	var errs []error
 	add := func(e *ValidationError) { errs = append(errs, e) }
 	for _, u := range d.unknown {
+		if name, dup := strings.CutPrefix(u.name, "duplicate "); dup {
+			add(d.errAt(-1, "", name, u.off, "element appears more than once"))
+			continue
+		}
 		add(d.errAt(-1, "", u.name, u.off, "unknown element; a policy has only Version, Id and Statement"))
 	}
 	if d.hasVer && d.Version != Version2012 && d.Version != Version2008 {

@@ -50,6 +50,7 @@ func TestValidate(t *testing.T) {
 		{"id-ok", idK, `{"Version":"2012-10-17","Id":"x","Statement":` + ok + `}`, "", "", docElements},
 		{"bad-version", idK, `{"Version":"2012-10-18","Statement":` + ok + `}`, "Version", "invalid version", docVersion},
 		{"unknown-top-level", idK, `{"Version":"2012-10-17","Statment":[],"Statement":` + ok + `}`, "Statment", "unknown element", docGrammar},
+		{"duplicate-top-level", idK, `{"Version":"2012-10-17","Version":"2008-10-17","Statement":` + ok + `}`, "Version", "appears more than once", docGrammar},
 		{"missing-statement", idK, `{"Version":"2012-10-17"}`, "Statement", "missing required element", docGrammar},
 		{"empty-statement", idK, `{"Version":"2012-10-17","Statement":[]}`, "Statement", "no statements", docGrammar},
 		{"unknown-statement-element", idK, stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Resources":"*"}`), "Resources", "unknown element", docGrammar},
