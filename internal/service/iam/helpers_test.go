@@ -97,8 +97,9 @@ func wantErr(t testing.TB, err, kind error, msg string) {
 // state is everything the account holds, for proving that a rejected call
 // changed nothing.
 type state struct {
-	Details *iam.GetAccountAuthorizationDetailsOutput
-	Keys    map[string][]iam.AccessKeyMetadata
+	Details    *iam.GetAccountAuthorizationDetailsOutput
+	Keys       map[string][]iam.AccessKeyMetadata
+	PolicyTags map[string][]iam.Tag
 }
 
 func (f *fixture) state(t testing.TB) state {
@@ -107,7 +108,14 @@ func (f *fixture) state(t testing.TB) state {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := state{Details: d, Keys: map[string][]iam.AccessKeyMetadata{}}
+	st := state{Details: d, Keys: map[string][]iam.AccessKeyMetadata{}, PolicyTags: map[string][]iam.Tag{}}
+	for _, p := range d.Policies {
+		tags, err := f.svc.ListPolicyTags(f.ctx, f.c, &iam.ListPolicyTagsInput{PolicyArn: *p.Arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.PolicyTags[*p.Arn] = tags.Tags
+	}
 	for _, u := range d.UserDetailList {
 		k, err := f.svc.ListAccessKeys(f.ctx, f.c, &iam.ListAccessKeysInput{UserName: u.UserName})
 		if err != nil {
