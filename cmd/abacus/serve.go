@@ -27,6 +27,7 @@ import (
 	"abacus/internal/service/iam"
 	"abacus/internal/service/sagemaker"
 	"abacus/internal/service/sts"
+	"abacus/internal/store"
 	"abacus/internal/store/sqlite"
 )
 
@@ -266,6 +267,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	purgeCtx, stopPurge := context.WithCancel(context.Background())
+	defer stopPurge()
+	go store.PurgeSessions(purgeCtx, a.store, 10*time.Minute, time.Now, log)
 	addr := ln.Addr().String()
 	if !cfg.InMemory {
 		if err := os.WriteFile(filepath.Join(cfg.DataDir, endpointFile), []byte("http://"+addr+"\n"), 0o600); err != nil {
