@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"abacus/internal/model"
+	"abacus/internal/policy"
 	"abacus/internal/principal"
 )
 
@@ -170,5 +171,60 @@ func BenchmarkContext(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = principal.Context(&p, r)
+	}
+}
+
+func TestCallerAndNewRequest(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	p := &model.Principal{Type: model.PrincipalAssumedRole, AccountID: "123456789012",
+		ARN: "arn:aws:sts::123456789012:assumed-role/Exec/s", ID: "AROAEXAMPLEEXAMPLEEX:s",
+		Tags: map[string]string{"team": "ml"}, Temporary: true, IssuedAt: now,
+		Session: &model.RoleSession{RoleARN: "arn:aws:iam::123456789012:role/Exec", SourceIdentity: "alice"}}
+	c := principal.Caller(p)
+	want := policy.Caller{ARN: p.ARN, RoleARN: "arn:aws:iam::123456789012:role/Exec", Type: policy.PrincipalAssumedRole,
+		Account: "123456789012", UserID: p.ID, SourceIdentity: "alice", Tags: []policy.Tag{{Key: "team", Value: "ml"}}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Caller (-want +got):\n%s", diff)
+	}
+	for _, tt := range []struct {
+		p    model.Principal
+		typ  policy.PrincipalType
+		user string
+	}{
+		{model.Principal{Type: model.PrincipalRoot}, policy.PrincipalAccount, ""},
+		{model.Principal{Type: model.PrincipalIAMUser, UserName: "bob"}, policy.PrincipalUser, "bob"},
+	} {
+		if c := principal.Caller(&tt.p); c.Type != tt.typ || c.UserName != tt.user {
+			t.Errorf("Caller(%s) = %+v", tt.p.Type, c)
+		}
+	}
+
+	req := principal.NewRequest(p, principal.Request{Time: now, Region: "us-east-1"}, "s3:GetObject", "arn:aws:s3:::b/k",
+		map[string][]string{"aws:TagKeys": {"team"}, "aws:RequestedRegion": {"override"}, "s3:prefix": {"a", "b"}})
+	if req.Action != "s3:GetObject" || req.Resource != "arn:aws:s3:::b/k" || !req.Time.Equal(now) {
+		t.Errorf("request = %+v", req)
+	}
+	checks := []struct {
+		key   string
+		want  []string
+		multi bool
+	}{
+		{"aws:PrincipalArn", []string{"arn:aws:iam::123456789012:role/Exec"}, false},
+		{"aws:SourceIdentity", []string{"alice"}, false},
+		{"aws:TagKeys", []string{"team"}, true}, // multivalued even with one value
+		{"aws:RequestedRegion", []string{"override"}, false},
+		{"s3:prefix", []string{"a", "b"}, true},
+	}
+	for _, ck := range checks {
+		var got *policy.ContextEntry
+		for _, e := range req.Context.Entries() {
+			if e.Key == ck.key {
+				got = &e
+			}
+		}
+		if got == nil || !cmp.Equal(got.Values, ck.want) || got.Multi != ck.multi {
+			t.Errorf("%s = %+v, want %v multi=%v", ck.key, got, ck.want, ck.multi)
+		}
 	}
 }

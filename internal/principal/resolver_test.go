@@ -71,7 +71,12 @@ func managed(name string) model.ManagedPolicy {
 // keys for alice (active and inactive), bob and the root; sessions.
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), sqlite.Options{InMemory: true})
+	return newWorldWith(t, sqlite.Options{InMemory: true})
+}
+
+func newWorldWith(t testing.TB, opts sqlite.Options) *world {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,5 +623,55 @@ func BenchmarkResolve(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFeedReset makes the resolver fall behind a change feed with a tiny
+// backlog: the reset it receives must drop every cached entry.
+func TestFeedReset(t *testing.T) {
+	t.Parallel()
+	w := newWorldWith(t, sqlite.Options{InMemory: true, FeedBacklog: 2})
+	ctx := context.Background()
+	alice := resolve(t, w, "AKIAALICE00000000001")
+	if _, err := w.res.PolicySets(ctx, alice); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.res.Resolve(ctx, "AKIAALICE00000000001"); err != nil {
+		t.Fatal(err)
+	}
+	before := w.res.Stats()
+	for i := range 5 {
+		update(t, w.st, func(ctx context.Context, tx store.Tx) error {
+			return tx.PutInlinePolicy(ctx, acct, model.EntityUser, "carol", model.InlinePolicy{PolicyName: fmt.Sprint("p", i), Document: allow("ec2:*")})
+		})
+	}
+	if _, err := w.res.PolicySets(ctx, alice); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.res.Resolve(ctx, "AKIAALICE00000000001"); err != nil {
+		t.Fatal(err)
+	}
+	after := w.res.Stats()
+	if after.Builds != before.Builds+1 || after.CredentialHits != before.CredentialHits {
+		t.Errorf("after a reset: builds %d -> %d, credential hits %d -> %d; want a rebuild and a miss",
+			before.Builds, after.Builds, before.CredentialHits, after.CredentialHits)
+	}
+}
+
+// TestClosed checks that a closed resolver serves nothing cached.
+func TestClosed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	alice := resolve(t, w, "AKIAALICE00000000001")
+	w.res.Close()
+	if _, err := w.res.PolicySets(ctx, alice); !errors.Is(err, principal.ErrClosed) {
+		t.Errorf("PolicySets after Close = %v, want ErrClosed", err)
+	}
+	if _, err := w.res.Resolve(ctx, "AKIAALICE00000000001"); !errors.Is(err, principal.ErrClosed) {
+		t.Errorf("Resolve after Close = %v, want ErrClosed", err)
+	}
+	if c, err := w.res.Resolve(ctx, "AKIAROOTCONFIG000001"); err != nil || c.Principal.Type != model.PrincipalRoot {
+		t.Errorf("configured root key after Close = %v, %v", c, err)
 	}
 }
