@@ -22,10 +22,12 @@ import (
 	"abacus/internal/op"
 	"abacus/internal/policy"
 	"abacus/internal/principal"
+	"abacus/internal/secretbox"
 	"abacus/internal/server"
 	"abacus/internal/service/cloudtrail"
 	"abacus/internal/service/iam"
 	"abacus/internal/service/sagemaker"
+	"abacus/internal/service/secretsmanager"
 	"abacus/internal/service/sts"
 	"abacus/internal/store"
 	"abacus/internal/store/sqlite"
@@ -202,6 +204,14 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	cloudtrail.Register(reg, cloudtrail.New(st))
 	sagemaker.Register(reg, sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay}))
 
+	box, err := secretbox.LoadOrCreate(dir, nil)
+	if err != nil {
+		resolver.Close()
+		st.Close()
+		return nil, err
+	}
+	secretsmanager.Register(reg, secretsmanager.New(secretsmanager.Options{Store: st, Box: box, Logger: log, ValidatePolicy: validateResourcePolicy}))
+
 	h := server.New(server.Options{
 		Account:     acct,
 		Enforce:     enforce,
@@ -210,7 +220,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError},
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
 }
@@ -218,6 +228,13 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 // validateSessionPolicy checks an AssumeRole session policy with the engine.
 func validateSessionPolicy(doc string) error {
 	_, err := policy.CompileJSON([]byte(doc), policy.Options{Kind: policy.KindSession})
+	return err
+}
+
+// validateResourcePolicy checks a resource-based policy (a secret's) with
+// the engine.
+func validateResourcePolicy(doc string) error {
+	_, err := policy.CompileJSON([]byte(doc), policy.Options{Kind: policy.KindResource})
 	return err
 }
 
