@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"abacus/internal/op"
 	"abacus/internal/service/iam"
 )
 
@@ -55,6 +56,22 @@ func BenchmarkSimulateCustomPolicy(b *testing.B) {
 	}
 	for b.Loop() {
 		if _, err := f.svc.SimulateCustomPolicy(f.ctx, f.c, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAuthorizeAttachUserPolicy measures building the checks of one
+// call that reads the user's path, tags and boundary from the store.
+func BenchmarkAuthorizeAttachUserPolicy(b *testing.B) {
+	var r op.Registry
+	f := newFixture(b)
+	iam.Register(&r, f.svc)
+	f.createUser(b, "alice")
+	e, _ := r.Lookup("iam", "AttachUserPolicy")
+	in := &iam.AttachUserPolicyInput{UserName: "alice", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+	for b.Loop() {
+		if _, err := e.Authorize(f.ctx, f.c, in); err != nil {
 			b.Fatal(err)
 		}
 	}
