@@ -168,7 +168,7 @@ func (s *Service) GetSessionToken(ctx context.Context, c *op.Call, in *GetSessio
 	if p.Type == model.PrincipalIAMUser {
 		sess.UserName, sess.UserID = p.UserName, p.ID
 	}
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +341,7 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 		packed = &v
 	}
 
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -380,6 +380,9 @@ type ServiceSession struct {
 	// Duration is the session's lifetime; zero means one hour. It is
 	// bounded by the role's MaxSessionDuration.
 	Duration time.Duration
+	// Region is where the role is used, recorded as its RoleLastUsed
+	// region.
+	Region string
 }
 
 // ServiceCredentials are the result of [Service.AssumeRoleAsService].
@@ -450,7 +453,7 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 		SourceIdentity: req.SourceIdentity,
 		IssuedAt:       s.now().UTC().Truncate(time.Second),
 	}
-	creds, err := s.issue(ctx, &sess, d)
+	creds, err := s.issue(ctx, &sess, d, req.Region)
 	if err != nil {
 		return ServiceCredentials{}, err
 	}
@@ -474,8 +477,10 @@ func SessionARN(acct model.AccountID, roleName, sessionName string) string {
 	return "arn:aws:sts::" + string(acct) + ":assumed-role/" + roleName + "/" + sessionName
 }
 
-// issue fills in the credentials of sess, stores it and returns them.
-func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration) (*Credentials, error) {
+// issue fills in the credentials of sess, stores it and returns them. For a
+// role session it records the role's use (RoleLastUsed) in the same
+// transaction, in region.
+func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration, region string) (*Credentials, error) {
 	var err error
 	if sess.AccessKeyID, err = s.ids.TemporaryAccessKeyID(); err != nil {
 		return nil, err
@@ -488,7 +493,13 @@ func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duratio
 	}
 	sess.Expiration = sess.IssuedAt.Add(d)
 	err = s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		return tx.PutSession(ctx, sess.AccountID, *sess)
+		if err := tx.PutSession(ctx, sess.AccountID, *sess); err != nil {
+			return err
+		}
+		if sess.Kind == model.SessionAssumedRole {
+			return recordRoleUse(ctx, tx, sess.AccountID, sess.RoleName, sess.IssuedAt, region)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sts: store session: %w", err)
@@ -499,6 +510,27 @@ func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duratio
 		SessionToken:    sess.SessionToken,
 		Expiration:      sess.Expiration,
 	}, nil
+}
+
+// roleUseGranularity is how stale a role's RoleLastUsed may get before an
+// assumption records a new one. IAM documents that it tracks last use
+// approximately (within four hours); recording at most hourly keeps the
+// change feed from invalidating the role's caches on every AssumeRole.
+const roleUseGranularity = time.Hour
+
+// recordRoleUse sets the role's RoleLastUsed to at and region unless it
+// already says so within roleUseGranularity.
+func recordRoleUse(ctx context.Context, tx store.Tx, acct model.AccountID, roleName string, at time.Time, region string) error {
+	r, err := tx.GetRole(ctx, acct, roleName)
+	if err != nil {
+		return fmt.Errorf("sts: record use of role %s: %w", roleName, err)
+	}
+	last := r.RoleLastUsed
+	if last.Region == region && !at.After(last.LastUsedDate.Add(roleUseGranularity)) && !at.Before(last.LastUsedDate) {
+		return nil
+	}
+	r.RoleLastUsed = model.RoleLastUsed{LastUsedDate: at, Region: region}
+	return tx.UpdateRole(ctx, acct, r)
 }
 
 // callTime is the call's time truncated to seconds, in UTC.

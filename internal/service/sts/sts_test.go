@@ -16,6 +16,7 @@ import (
 	"abacus/internal/model"
 	"abacus/internal/op"
 	"abacus/internal/service/sts"
+	"abacus/internal/store"
 )
 
 const acct = model.AccountID("123456789012")
@@ -754,6 +755,42 @@ func TestMapperStatuses(t *testing.T) {
 		e := wire(tt.err)
 		if e.Code != tt.code || e.HTTPStatus != tt.st {
 			t.Errorf("%v -> %s %d, want %s %d", tt.err, e.Code, e.HTTPStatus, tt.code, tt.st)
+		}
+	}
+}
+
+// TestRoleLastUsed checks that assuming a role records RoleLastUsed (date
+// and region), at most once an hour per region.
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleLastUsed.html
+func TestRoleLastUsed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	steps := []struct {
+		at     time.Time
+		region string
+		want   model.RoleLastUsed
+	}{
+		{t0, "us-east-1", model.RoleLastUsed{LastUsedDate: t0, Region: "us-east-1"}},
+		{t0.Add(30 * time.Minute), "us-east-1", model.RoleLastUsed{LastUsedDate: t0, Region: "us-east-1"}},
+		{t0.Add(40 * time.Minute), "eu-west-1", model.RoleLastUsed{LastUsedDate: t0.Add(40 * time.Minute), Region: "eu-west-1"}},
+		{t0.Add(3 * time.Hour), "eu-west-1", model.RoleLastUsed{LastUsedDate: t0.Add(3 * time.Hour), Region: "eu-west-1"}},
+	}
+	for i, st := range steps {
+		c := call(alice)
+		c.Now, c.Region = st.at, st.region
+		if _, err := f.svc.AssumeRole(context.Background(), c, &sts.AssumeRoleInput{RoleArn: target.ARN, RoleSessionName: "s1"}); err != nil {
+			t.Fatal(err)
+		}
+		var got model.RoleLastUsed
+		if err := f.store.View(context.Background(), func(ctx context.Context, tx store.ReadTx) error {
+			r, err := tx.GetRole(ctx, acct, "target")
+			got = r.RoleLastUsed
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(st.want, got); diff != "" {
+			t.Errorf("step %d: RoleLastUsed (-want +got):\n%s", i, diff)
 		}
 	}
 }
