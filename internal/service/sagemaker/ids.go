@@ -34,11 +34,20 @@ func (s *Service) hexID(c *op.Call, n int) string {
 // base36 is the alphabet of domain IDs (d-[a-z0-9]{12}).
 const base36 = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-// newDomainID returns a domain ID such as d-abcdefgh1234.
-func (s *Service) newDomainID() (string, error) {
-	b, err := s.randomBytes(12)
-	if err != nil {
-		return "", err
+// newDomainID returns the ID of the domain a CreateDomain call creates,
+// such as d-abcdefgh1234. It is derived from the call's request ID, which is
+// unique, so that authorization (before the domain exists) and the handler
+// name the same domain; a call without a request ID gets a random one.
+func (s *Service) newDomainID(c *op.Call) (string, error) {
+	var b []byte
+	if c.RequestID != "" {
+		sum := sha256.Sum256([]byte("domain:" + c.RequestID))
+		b = sum[:12]
+	} else {
+		var err error
+		if b, err = s.randomBytes(12); err != nil {
+			return "", err
+		}
 	}
 	var sb strings.Builder
 	sb.WriteString("d-")

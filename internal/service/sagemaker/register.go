@@ -7,4 +7,6 @@ import "abacus/internal/op"
 func Register(r *op.Registry, s *Service) {
 	registerTags(r, s)
 	registerNotebookInstances(r, s)
+	registerPresignedNotebookURL(r, s)
+	registerStudio(r, s)
 }
