@@ -40,6 +40,10 @@ type exchange struct {
 	call    *op.Call
 	dec     decisionLog
 	errCode string
+	// audited reports whether the request's one audit event was recorded;
+	// readOnly is the operation's, once known.
+	audited  bool
+	readOnly bool
 }
 
 // serveAPI runs the request pipeline; see the package documentation.
@@ -53,8 +57,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
 				slog.String("request_id", x.reqID), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			e := apierr.Internal(fmt.Errorf("panic: %v", p))
+			if !x.audited {
+				x.audit(nil, nil, e)
+			}
 			if !x.wrote {
-				x.writeError(apierr.Internal(fmt.Errorf("panic: %v", p)))
+				x.writeError(e)
 			}
 		}
 		svc := "unknown"
@@ -78,7 +86,7 @@ func (x *exchange) serve() {
 		b, aerr := readBody(r, s.opt.MaxBodyBytes)
 		if aerr != nil {
 			x.guessService()
-			x.writeError(aerr)
+			x.fail(aerr)
 			return
 		}
 		body = b
@@ -90,14 +98,15 @@ func (x *exchange) serve() {
 		x.opName = rt.Operation.Name
 	}
 	if aerr != nil {
-		x.writeError(aerr)
+		x.fail(aerr)
 		return
 	}
 	entry, ok := s.opt.Registry.Lookup(rt.Service.Name, rt.Operation.Name)
 	if !ok {
-		x.writeError(notImplemented(rt.Service, rt.Operation.Name))
+		x.fail(notImplemented(rt.Service, rt.Operation.Name))
 		return
 	}
+	x.readOnly = entry.ReadOnly()
 
 	// 2. Authenticate.
 	proto := sigv4.ProtocolJSON
@@ -111,16 +120,12 @@ func (x *exchange) serve() {
 	}
 	res, err := s.verifier.Verify(ctx, r, sigv4.Options{Protocol: proto, MaxBodyBytes: s.opt.MaxBodyBytes, Service: rt.Service.SigningName})
 	if err != nil {
-		x.call = &op.Call{Account: s.opt.Account, Region: scopeRegion(r), RequestID: x.reqID,
-			SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Now: x.start, Service: rt.Service.SigningName}
-		e := apierr.From(err)
-		x.audit(entry, nil, nil, e)
-		x.writeError(e)
+		x.fail(apierr.From(err))
 		return
 	}
 	p, _ := res.Credential.Principal.(*model.Principal)
 	if p == nil {
-		x.writeError(apierr.Internal(errors.New("credential without a principal")))
+		x.fail(apierr.Internal(errors.New("credential without a principal")))
 		return
 	}
 	if res.Body != nil {
@@ -141,7 +146,7 @@ func (x *exchange) serve() {
 	// 3. Decode.
 	in := entry.NewInput()
 	if aerr := x.decode(rt, body, in); aerr != nil {
-		x.audit(entry, in, nil, aerr)
+		x.audit(in, nil, aerr)
 		x.writeError(aerr)
 		return
 	}
@@ -150,13 +155,13 @@ func (x *exchange) serve() {
 	checks, err := entry.Authorize(ctx, x.call, in)
 	if err != nil {
 		e := apierr.From(err, s.opt.Mappers...)
-		x.audit(entry, in, nil, e)
+		x.audit(in, nil, e)
 		x.writeError(e)
 		return
 	}
 	if err := x.call.Authz.Authorize(ctx, x.call, checks...); err != nil {
 		e := apierr.From(err, s.opt.Mappers...)
-		x.audit(entry, in, nil, e)
+		x.audit(in, nil, e)
 		x.writeError(e)
 		return
 	}
@@ -171,7 +176,7 @@ func (x *exchange) serve() {
 				slog.String("operation", entry.Name()), slog.Any("error", e.Err))
 		}
 	}
-	if aerr := x.audit(entry, in, out, e); aerr != nil && e == nil {
+	if aerr := x.audit(in, out, e); aerr != nil && e == nil {
 		x.writeError(aerr)
 		return
 	}
@@ -182,12 +187,33 @@ func (x *exchange) serve() {
 	x.writeOutput(out)
 }
 
+// fail audits a request that failed before its operation could run
+// (unroutable, too large, unauthenticated) and answers it with e.
+func (x *exchange) fail(e *apierr.Error) {
+	x.audit(nil, nil, e)
+	x.writeError(e)
+}
+
 // audit records the request's one event and reports an error when it could
 // not be made durable; the caller must then not acknowledge the request.
-func (x *exchange) audit(entry op.Entry, in, out any, e *apierr.Error) *apierr.Error {
+// Before authentication the event has no principal (userIdentity type
+// Unknown) and is recorded in the server's account.
+func (x *exchange) audit(in, out any, e *apierr.Error) *apierr.Error {
+	x.audited = true
+	if x.call == nil {
+		x.call = &op.Call{Account: x.s.opt.Account, Region: scopeRegion(x.r), RequestID: x.reqID,
+			SourceIP: sourceIP(x.r), UserAgent: x.r.UserAgent(), Now: x.start}
+		if x.svc != nil {
+			x.call.Service = x.svc.SigningName
+		}
+	}
+	name := x.opName
+	if name == "" {
+		name = "Unknown"
+	}
 	d := audit.Details{
-		EventName: entry.Name(),
-		ReadOnly:  entry.ReadOnly(),
+		EventName: name,
+		ReadOnly:  x.readOnly,
 		Request:   in,
 		Response:  out,
 		Err:       e,
@@ -196,6 +222,8 @@ func (x *exchange) audit(entry op.Entry, in, out any, e *apierr.Error) *apierr.E
 	}
 	if x.svc != nil {
 		d.EventSource = x.svc.EndpointPrefix + ".amazonaws.com"
+	} else {
+		d.EventSource = "unknown"
 	}
 	ev, err := x.s.events.Event(x.call, d)
 	if err == nil {

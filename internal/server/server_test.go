@@ -200,6 +200,19 @@ func TestProtocolErrors(t *testing.T) {
 	if resp, _ := f.send("sagemaker", "SageMaker.DescribeDomain", `{"DomainId":"d-2"}`); resp.StatusCode != 200 {
 		t.Fatalf("after the panic: %d", resp.StatusCode)
 	}
+	// Every request, whatever became of it, is one audit event.
+	evs := f.sink.all()
+	if len(evs) != len(tests)+1 {
+		t.Fatalf("%d audit events for %d requests", len(evs), len(tests)+1)
+	}
+	for i, tt := range tests {
+		if got := evs[i].ErrorCode; (tt.status == 200) != (got == "") {
+			t.Errorf("%s: audited error code %q for status %d", tt.name, got, tt.status)
+		}
+	}
+	if evs[7].ErrorCode != "InternalFailure" || evs[7].EventName != "DescribeDomain" || evs[7].UserIdentity.Type != "IAMUser" {
+		t.Errorf("panic event: %+v", evs[7])
+	}
 }
 
 func TestOneAuditEventPerRequest(t *testing.T) {
