@@ -1,7 +1,6 @@
 package principal
 
 import (
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -164,15 +163,20 @@ func Context(p *model.Principal, r Request) map[string][]string {
 // spelled (ISO 8601 in UTC, e.g. 2024-01-02T15:04:05Z).
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// hostOnly strips a port (and IPv6 brackets) from an address.
+// hostOnly strips a port (and IPv6 brackets) from an address without
+// allocating: "192.0.2.1:443" -> "192.0.2.1", "[2001:db8::1]:443" ->
+// "2001:db8::1"; an address without a port is returned as is.
 func hostOnly(addr string) string {
-	if addr == "" {
-		return ""
+	if strings.HasPrefix(addr, "[") {
+		if i := strings.IndexByte(addr, ']'); i > 0 {
+			return addr[1:i]
+		}
+		return addr
 	}
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		return h
+	if i := strings.IndexByte(addr, ':'); i >= 0 && strings.IndexByte(addr[i+1:], ':') < 0 {
+		return addr[:i] // one colon: host:port
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+	return addr
 }
 
 // Caller returns p as the policy engine's caller. For a role session ARN
@@ -204,20 +208,52 @@ func Caller(p *model.Principal) policy.Caller {
 }
 
 // NewRequest returns the policy request for p performing action on
-// resource: the caller, the global keys of [Context] and the
-// request-derived keys (service keys, aws:RequestTag/*, ...), which take
-// precedence.
+// resource: the caller ([Caller]), the request time, the keys of
+// [AppendContext] and the request-derived keys (service keys,
+// aws:RequestTag/*, ...), which take precedence. The policy engine derives
+// the principal keys (aws:PrincipalArn, aws:userid, aws:PrincipalTag/*,
+// ...) and the time keys from the caller and the time itself.
 func NewRequest(p *model.Principal, r Request, action, resource string, keys map[string][]string) *policy.Request {
 	req := &policy.Request{Principal: Caller(p), Action: action, Resource: resource, Time: r.Time}
-	for k, vs := range Context(p, r) {
-		if _, ok := keys[k]; !ok {
-			setKey(&req.Context, k, vs)
-		}
-	}
+	AppendContext(&req.Context, p, r)
 	for k, vs := range keys {
 		setKey(&req.Context, k, vs)
 	}
 	return req
+}
+
+// AppendContext sets in dst the global condition keys of a request by p
+// that the policy engine does not derive from [policy.Caller] and
+// [policy.Request.Time]: aws:TokenIssueTime and aws:MultiFactorAuthPresent
+// (temporary credentials only), aws:SecureTransport, aws:ViaAWSService,
+// aws:PrincipalIsAWSService, aws:RequestedRegion, aws:SourceIp,
+// aws:UserAgent, and the session's own context keys. Unlike [Context] it
+// builds no map; with a Context whose arrays have room it allocates only to
+// format aws:TokenIssueTime.
+func AppendContext(dst *policy.Context, p *model.Principal, r Request) {
+	if p.Temporary {
+		if !p.IssuedAt.IsZero() {
+			dst.Set(KeyTokenIssueTime, FormatTime(p.IssuedAt))
+		}
+		dst.Set(KeyMultiFactorAuthPresent, strconv.FormatBool(p.MFA))
+	}
+	dst.Set(KeySecureTransport, strconv.FormatBool(r.SecureTransport))
+	dst.Set(KeyViaAWSService, "false")
+	dst.Set(KeyPrincipalIsAWSService, "false")
+	if r.Region != "" {
+		dst.Set(KeyRequestedRegion, r.Region)
+	}
+	if ip := hostOnly(r.SourceIP); ip != "" {
+		dst.Set(KeySourceIP, ip)
+	}
+	if r.UserAgent != "" {
+		dst.Set(KeyUserAgent, r.UserAgent)
+	}
+	if p.Session != nil {
+		for k, vs := range p.Session.ContextKeys {
+			setKey(dst, k, vs)
+		}
+	}
 }
 
 // multiValued lists the request keys that are multivalued whatever their

@@ -200,31 +200,62 @@ func TestCallerAndNewRequest(t *testing.T) {
 		}
 	}
 
-	req := principal.NewRequest(p, principal.Request{Time: now, Region: "us-east-1"}, "s3:GetObject", "arn:aws:s3:::b/k",
+	req := principal.NewRequest(p, principal.Request{Time: now, Region: "us-east-1", SourceIP: "[2001:db8::1]:443"}, "s3:GetObject", "arn:aws:s3:::b/k",
 		map[string][]string{"aws:TagKeys": {"team"}, "aws:RequestedRegion": {"override"}, "s3:prefix": {"a", "b"}})
 	if req.Action != "s3:GetObject" || req.Resource != "arn:aws:s3:::b/k" || !req.Time.Equal(now) {
 		t.Errorf("request = %+v", req)
 	}
-	checks := []struct {
-		key   string
-		want  []string
-		multi bool
-	}{
-		{"aws:PrincipalArn", []string{"arn:aws:iam::123456789012:role/Exec"}, false},
-		{"aws:SourceIdentity", []string{"alice"}, false},
-		{"aws:TagKeys", []string{"team"}, true}, // multivalued even with one value
-		{"aws:RequestedRegion", []string{"override"}, false},
-		{"s3:prefix", []string{"a", "b"}, true},
+	// Every global key, whether the engine derives it from the caller or
+	// NewRequest sets it, must reach a condition.
+	conds := map[string]string{
+		"aws:PrincipalArn":           `"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/Exec"}`,
+		"aws:PrincipalType":          `"StringEquals":{"aws:PrincipalType":"AssumedRole"}`,
+		"aws:PrincipalAccount":       `"StringEquals":{"aws:PrincipalAccount":"123456789012"}`,
+		"aws:userid":                 `"StringEquals":{"aws:userid":"AROAEXAMPLEEXAMPLEEX:s"}`,
+		"aws:SourceIdentity":         `"StringEquals":{"aws:SourceIdentity":"alice"}`,
+		"aws:PrincipalTag/team":      `"StringEquals":{"aws:PrincipalTag/team":"ml"}`,
+		"aws:CurrentTime":            `"DateEquals":{"aws:CurrentTime":"2026-03-04T05:06:07Z"}`,
+		"aws:EpochTime":              `"NumericEquals":{"aws:EpochTime":"1772600767"}`,
+		"aws:TokenIssueTime":         `"DateEquals":{"aws:TokenIssueTime":"2026-03-04T05:06:07Z"}`,
+		"aws:MultiFactorAuthPresent": `"Bool":{"aws:MultiFactorAuthPresent":"false"}`,
+		"aws:SecureTransport":        `"Bool":{"aws:SecureTransport":"false"}`,
+		"aws:ViaAWSService":          `"Bool":{"aws:ViaAWSService":"false"}`,
+		"aws:RequestedRegion":        `"StringEquals":{"aws:RequestedRegion":"override"}`,
+		"aws:SourceIp":               `"IpAddress":{"aws:SourceIp":"2001:db8::/32"}`,
+		"aws:TagKeys":                `"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}`,
+		"s3:prefix":                  `"ForAnyValue:StringEquals":{"s3:prefix":"b"}`,
+		"aws:username absent":        `"Null":{"aws:username":"true"}`,
+		"aws:CalledVia absent":       `"Null":{"aws:CalledVia":"true"}`,
 	}
-	for _, ck := range checks {
-		var got *policy.ContextEntry
-		for _, e := range req.Context.Entries() {
-			if e.Key == ck.key {
-				got = &e
-			}
+	for name, cond := range conds {
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{` + cond + `}}]}`
+		pol, err := policy.CompileJSON([]byte(doc), policy.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		if got == nil || !cmp.Equal(got.Values, ck.want) || got.Multi != ck.multi {
-			t.Errorf("%s = %+v, want %v multi=%v", ck.key, got, ck.want, ck.multi)
+		if d := policy.NewSet(pol).Decide(req); d != policy.Allowed {
+			t.Errorf("%s: condition %s is %s", name, cond, d)
 		}
+	}
+	if vs, ok := req.Context.Get("aws:TagKeys"); !ok || len(vs) != 1 {
+		t.Errorf("aws:TagKeys = %v", vs)
+	}
+	for _, e := range req.Context.Entries() {
+		if e.Key == "aws:TagKeys" && !e.Multi {
+			t.Error("aws:TagKeys is not multivalued")
+		}
+	}
+}
+
+func BenchmarkAppendContext(b *testing.B) {
+	p := model.Principal{Type: model.PrincipalAssumedRole, AccountID: "123456789012",
+		ARN: "arn:aws:sts::123456789012:assumed-role/Exec/SageMaker", ID: "AROAEXAMPLEEXAMPLEEX:SageMaker",
+		Tags: map[string]string{"team": "ml"}, Temporary: true, IssuedAt: time.Unix(1, 0),
+		Session: &model.RoleSession{RoleARN: "arn:aws:iam::123456789012:role/Exec", SourceIdentity: "alice"}}
+	r := principal.Request{SourceIP: "10.0.0.1:5555", Region: "us-east-1", UserAgent: "aws-cli/2", Time: time.Unix(1, 0)}
+	b.ReportAllocs()
+	for b.Loop() {
+		var c policy.Context
+		principal.AppendContext(&c, &p, r)
 	}
 }
