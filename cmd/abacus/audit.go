@@ -9,10 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -46,6 +49,10 @@ The command stops after --max matching events or after reading --scan
 events, whichever comes first, so a rare match among many events may need
 a larger --scan or a narrower --start/--end.
 
+--follow prints the last --max matches oldest first, then polls every
+--interval for newer events and prints the matches as they arrive, until
+interrupted (Ctrl-C).
+
 Output: --output table (time, user, source identity, event, decision or
 error), --output jsonl (each CloudTrail record as one JSON line) or
 --output records (one {"Records": [...]} document, the format of the log
@@ -53,6 +60,7 @@ files CloudTrail delivers to S3, for tools that read those).
 
 Examples:
   abacus audit --denied --start 1h
+  abacus audit --follow --denied
   abacus audit --source-identity alice --event-source sagemaker.amazonaws.com --output jsonl
 
 Flags:
@@ -60,7 +68,21 @@ Flags:
 
 // auditCommand runs `abacus audit`; args excludes "audit".
 func auditCommand(args []string, stdout, stderr io.Writer) int {
-	return runAudit(context.Background(), args, auditEnv{getenv: os.Getenv, now: time.Now}, stdout, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runAudit(ctx, args, auditEnv{getenv: os.Getenv, now: time.Now, sleep: sleepCtx}, stdout, stderr)
+}
+
+// sleepCtx waits for d or until ctx is done, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // auditEnv is what the audit command reads from its surroundings,
@@ -70,6 +92,9 @@ type auditEnv struct {
 	now    func() time.Time
 	// client, when set, replaces the default HTTP client (tests).
 	client *http.Client
+	// sleep waits between --follow polls; it returns an error when the
+	// command should stop.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 type auditFlags struct {
@@ -80,6 +105,8 @@ type auditFlags struct {
 	start, end                 string
 	max, scan                  int
 	output                     string
+	follow                     bool
+	interval                   time.Duration
 	startTime, endTime         *time.Time
 	serverAttr, serverAttrName string
 }
@@ -105,6 +132,8 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 	fs.IntVar(&f.max, "max", 50, "print at most this many events")
 	fs.IntVar(&f.scan, "scan", 5000, "read at most this many events from the server while filtering")
 	fs.StringVar(&f.output, "output", "table", "table, jsonl or records")
+	fs.BoolVar(&f.follow, "follow", false, "after the last --max matches (oldest first), keep printing new ones until interrupted")
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "how often --follow polls the server")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -131,9 +160,15 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 	case "records":
 		w = &recordsWriter{w: bufio.NewWriter(stdout)}
 	default:
-		w = newTableWriter(stdout)
+		if f.follow {
+			// Rows arrive over time, so columns cannot be sized to
+			// the data: use fixed widths.
+			w = &fixedTableWriter{w: bufio.NewWriter(stdout)}
+		} else {
+			w = newTableWriter(stdout)
+		}
 	}
-	err = lookup(ctx, client, f, w)
+	err = lookup(ctx, client, f, env, w)
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -153,6 +188,15 @@ func (f *auditFlags) validate(now time.Time) error {
 	}
 	if f.scan < 1 {
 		return fmt.Errorf("--scan must be at least 1")
+	}
+	if f.follow && f.output == "records" {
+		return fmt.Errorf("--follow writes a stream; use --output table or jsonl")
+	}
+	if f.follow && f.end != "" {
+		return fmt.Errorf("--follow and --end exclude each other")
+	}
+	if f.interval <= 0 {
+		return fmt.Errorf("--interval must be positive")
 	}
 	var err error
 	if f.startTime, err = parseWhen(f.start, now); err != nil {
@@ -270,8 +314,9 @@ func readSharedCredentials(path, profile string) (id, secret string, err error) 
 }
 
 // lookup pages through LookupEvents, applies the client-side filters and
-// writes the matches.
-func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, w eventWriter) error {
+// writes the matches, newest first; with --follow it then keeps polling
+// and writes new matches as they arrive, oldest first.
+func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, env auditEnv, w eventWriter) error {
 	in := &cloudtrail.LookupEventsInput{
 		StartTime:  f.startTime,
 		EndTime:    f.endTime,
@@ -283,14 +328,110 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, w even
 			AttributeValue: aws.String(f.serverAttr),
 		}}
 	}
-	matched, scanned := 0, 0
+	if !f.follow {
+		matched := 0
+		return scanEvents(ctx, client, in, f.scan, func(e cttypes.Event, ev audit.Event) (bool, error) {
+			if !f.matches(e, ev) {
+				return true, nil
+			}
+			matched++
+			return matched < f.max, w.Write(e, ev)
+		})
+	}
+
+	// --follow: the last --max matches, oldest first, then new ones.
+	var tail []match
+	var cur cursor
+	err := scanEvents(ctx, client, in, f.scan, func(e cttypes.Event, ev audit.Event) (bool, error) {
+		cur.see(ev)
+		if f.matches(e, ev) {
+			tail = append(tail, match{e, ev})
+		}
+		return len(tail) < f.max, nil
+	})
+	if err != nil {
+		return err
+	}
+	for {
+		for i := len(tail) - 1; i >= 0; i-- {
+			if err := w.Write(tail[i].e, tail[i].ev); err != nil {
+				return err
+			}
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		if err := env.sleep(ctx, f.interval); err != nil {
+			return nil // interrupted: a normal end of --follow
+		}
+		tail = tail[:0]
+		next := cur
+		if !cur.newest.IsZero() {
+			in.StartTime = aws.Time(cur.newest)
+		}
+		in.NextToken = nil
+		err := scanEvents(ctx, client, in, f.scan, func(e cttypes.Event, ev audit.Event) (bool, error) {
+			if cur.seen[ev.EventID] {
+				return true, nil
+			}
+			next.see(ev)
+			if f.matches(e, ev) {
+				tail = append(tail, match{e, ev})
+			}
+			return true, nil
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cur = next
+	}
+}
+
+type match struct {
+	e  cttypes.Event
+	ev audit.Event
+}
+
+// cursor remembers where --follow has read up to: the newest event time
+// seen and the IDs of the events at that time, which the next poll (whose
+// StartTime is inclusive) returns again.
+type cursor struct {
+	newest time.Time
+	seen   map[string]bool
+}
+
+func (c *cursor) see(ev audit.Event) {
+	switch {
+	case ev.EventTime.After(c.newest):
+		c.newest = ev.EventTime
+		c.seen = map[string]bool{ev.EventID: true}
+	case ev.EventTime.Equal(c.newest):
+		if c.seen == nil {
+			c.seen = map[string]bool{}
+		} else {
+			c.seen = maps.Clone(c.seen)
+		}
+		c.seen[ev.EventID] = true
+	}
+}
+
+// scanEvents pages through LookupEvents, newest first, calling fn with
+// each event and its parsed record until fn returns false, the pages end
+// or limit events were read.
+func scanEvents(ctx context.Context, client *cloudtrail.Client, in *cloudtrail.LookupEventsInput, limit int,
+	fn func(cttypes.Event, audit.Event) (bool, error),
+) error {
+	scanned := 0
 	for {
 		out, err := client.LookupEvents(ctx, in)
 		if err != nil {
 			return err
 		}
 		for _, e := range out.Events {
-			if scanned == f.scan {
+			if scanned == limit {
 				return nil
 			}
 			scanned++
@@ -298,18 +439,12 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, w even
 			if err := json.Unmarshal([]byte(aws.ToString(e.CloudTrailEvent)), &ev); err != nil {
 				return fmt.Errorf("event %s: CloudTrailEvent is not a CloudTrail record: %w", aws.ToString(e.EventId), err)
 			}
-			if !f.matches(e, ev) {
-				continue
-			}
-			if err := w.Write(e, ev); err != nil {
+			more, err := fn(e, ev)
+			if err != nil || !more {
 				return err
 			}
-			matched++
-			if matched == f.max {
-				return nil
-			}
 		}
-		if aws.ToString(out.NextToken) == "" || scanned == f.scan {
+		if aws.ToString(out.NextToken) == "" || scanned == limit {
 			return nil
 		}
 		in.NextToken = out.NextToken
@@ -417,6 +552,30 @@ func (t *tableWriter) Write(e cttypes.Event, ev audit.Event) error {
 }
 
 func (t *tableWriter) Flush() error { return t.tw.Flush() }
+
+// fixedTableWriter is the table of --follow: fixed column widths, so rows
+// printed minutes apart still line up; a longer value widens its row only.
+type fixedTableWriter struct {
+	w      *bufio.Writer
+	header bool
+}
+
+const fixedRow = "%-20s  %-16s  %-16s  %-36s  %s\n"
+
+func (t *fixedTableWriter) Write(e cttypes.Event, ev audit.Event) error {
+	if !t.header {
+		t.header = true
+		if _, err := fmt.Fprintf(t.w, fixedRow, "TIME", "USER", "SOURCE IDENTITY", "EVENT", "RESULT"); err != nil {
+			return err
+		}
+	}
+	service := strings.TrimSuffix(ev.EventSource, ".amazonaws.com")
+	_, err := fmt.Fprintf(t.w, fixedRow, audit.FormatTime(ev.EventTime), dash(aws.ToString(e.Username)),
+		dash(ev.UserIdentity.SourceIdentity()), service+":"+ev.EventName, result(ev))
+	return err
+}
+
+func (t *fixedTableWriter) Flush() error { return t.w.Flush() }
 
 // result is the table's last column: the decision and, on failure, the
 // error code ("explicitDeny AccessDenied", "allowed", "allowed NoSuchEntity").

@@ -450,6 +450,9 @@ func TestAuditErrors(t *testing.T) {
 		{"bad output", []string{"--output", "yaml"}, keys, 2, "--output must be table, jsonl or records"},
 		{"bad start", []string{"--start", "yesterday"}, keys, 2, `--start: "yesterday" is neither`},
 		{"bad max", []string{"--max", "0"}, keys, 2, "--max must be at least 1"},
+		{"follow a document", []string{"--follow", "--output", "records"}, keys, 2, "--follow writes a stream"},
+		{"follow with an end", []string{"--follow", "--end", "1h"}, keys, 2, "--follow and --end exclude each other"},
+		{"bad interval", []string{"--follow", "--interval", "0s"}, keys, 2, "--interval must be positive"},
 		{"stray argument", []string{"extra"}, keys, 2, `unexpected argument "extra"`},
 		{"unknown flag", []string{"--nope"}, keys, 2, "flag provided but not defined"},
 		{"no credentials", []string{"--data-dir", t.TempDir()}, map[string]string{}, 1, "no credentials"},
@@ -634,4 +637,127 @@ func raceEnabled() bool {
 		}
 	}
 	return false
+}
+
+// appendCall stores one more call at time at and returns its event.
+func appendCall(t *testing.T, mem *audittest.Memory, id uint64, c trailCall, at time.Time) audit.Event {
+	t.Helper()
+	b := audit.Builder{IDs: model.IDGenerator{Rand: &countingRand{n: id << 32}}}
+	d := audit.Details{EventName: c.name, ReadOnly: c.ro, Decision: audit.Decision{Decision: audit.DecisionAllow}}
+	if c.denied {
+		d.Decision = audit.Decision{Decision: audit.DecisionImplicitDeny}
+		d.Err = apierr.New(400, "AccessDeniedException", "denied")
+	}
+	ev, err := b.Event(&op.Call{Account: auditAcct, Region: "us-east-1", Principal: trailPrincipal(c.who), Now: at, Service: c.svc}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ev.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.AppendAuditEvents(context.Background(), []model.AuditRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func TestAuditFollow(t *testing.T) {
+	t.Parallel()
+	mem, evs := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	newest := auditBase.Add(5 * time.Minute) // smallTrail's last event
+	var added []audit.Event
+	polls := 0
+	env := testEnv(srv, keys)
+	env.sleep = func(_ context.Context, d time.Duration) error {
+		if d != 3*time.Second {
+			t.Errorf("slept %v, want --interval 3s", d)
+		}
+		polls++
+		switch polls {
+		case 1:
+			// One at the same second as the newest seen (the inclusive
+			// StartTime returns both; only the new one may print), one
+			// later, one that does not match.
+			added = append(added,
+				appendCall(t, mem, 1, trailCall{who: "bob", svc: "iam", name: "GetUser", ro: true}, newest),
+				appendCall(t, mem, 2, trailCall{who: "carol", svc: "iam", name: "GetRole", ro: true}, newest.Add(time.Minute)))
+			appendCall(t, mem, 3, trailCall{who: "alice", svc: "iam", name: "GetRole", ro: true}, newest.Add(time.Minute))
+		case 2:
+			// Nothing new.
+		case 3:
+			added = append(added, appendCall(t, mem, 4, trailCall{who: "bob", svc: "s3", name: "GetObject", ro: true, denied: true}, newest.Add(2*time.Minute)))
+		default:
+			return context.Canceled
+		}
+		return nil
+	}
+	var stdout, stderr bytes.Buffer
+	code := runAudit(context.Background(), []string{"--follow", "--interval", "3s", "--max", "2", "--output", "jsonl"}, env, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var ev audit.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev.EventName+"@"+ev.EventTime.Format("15:04"))
+	}
+	want := []string{
+		// the last two, oldest first
+		evs[4].EventName + "@08:04", evs[5].EventName + "@08:05",
+		// first poll: the new event at 08:05, then both at 08:06
+		"GetUser@08:05", "GetRole@08:06", "GetRole@08:06",
+		// third poll
+		"GetObject@08:07",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("followed events (-want +got):\n%s", diff)
+	}
+	if polls != 4 {
+		t.Errorf("polled %d times, want 4", polls)
+	}
+}
+
+func TestAuditFollowFilters(t *testing.T) {
+	t.Parallel()
+	mem, _ := trail(t, smallTrail)
+	_, srv := startLookupServer(t, mem)
+	polls := 0
+	env := testEnv(srv, keys)
+	env.sleep = func(context.Context, time.Duration) error {
+		polls++
+		if polls == 1 {
+			appendCall(t, mem, 1, trailCall{who: "alice", svc: "iam", name: "DeleteRole", denied: true}, auditBase.Add(time.Hour))
+			appendCall(t, mem, 2, trailCall{who: "alice", svc: "iam", name: "GetRole", ro: true}, auditBase.Add(time.Hour))
+			return nil
+		}
+		return context.Canceled
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runAudit(context.Background(), []string{"--follow", "--denied", "--max", "1"}, env, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	want := "" +
+		"TIME                  USER              SOURCE IDENTITY   EVENT                                 RESULT\n" +
+		"2024-06-01T08:05:00Z  carol-session     carol             s3:GetObject                          explicitDeny AccessDeniedException\n" +
+		"2024-06-01T09:00:00Z  alice             -                 iam:DeleteRole                        implicitDeny AccessDeniedException\n"
+	if diff := cmp.Diff(want, stdout.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestSleepCtx(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sleepCtx(ctx, time.Hour); err == nil {
+		t.Error("sleepCtx on a cancelled context returned nil")
+	}
+	if err := sleepCtx(context.Background(), time.Microsecond); err != nil {
+		t.Errorf("sleepCtx = %v", err)
+	}
 }
