@@ -202,7 +202,8 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	})
 	sts.Register(reg, stsSvc)
 	cloudtrail.Register(reg, cloudtrail.New(st))
-	sagemaker.Register(reg, sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay}))
+	smSvc := sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay, Roles: studioRoles{stsSvc, log}})
+	sagemaker.Register(reg, smSvc)
 
 	box, err := secretbox.LoadOrCreate(dir, nil)
 	if err != nil {
@@ -221,6 +222,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Policies:    resolver,
 		Audit:       broker,
 		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError},
+		Landing:     smSvc,
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
 }
@@ -261,6 +263,47 @@ func serviceTrust(_ context.Context, trustPolicy, service, action, roleARN strin
 	return d == policy.Allowed, nil
 }
 
+// studioRoles mints SageMaker Studio sessions with STS's
+// AssumeRoleAsService for the SageMaker service principal.
+type studioRoles struct {
+	sts *sts.Service
+	log *slog.Logger
+}
+
+// AssumeRoleAsService implements sagemaker.RoleAssumer. While STS cannot
+// store session context keys (sts.ErrContextKeysUnsupported) the session
+// is minted without them and a warning is logged: its requests then lack
+// sagemaker:DomainId and sagemaker:UserProfileName.
+func (r studioRoles) AssumeRoleAsService(ctx context.Context, req sagemaker.RoleSessionRequest) (sagemaker.RoleCredentials, error) {
+	in := sts.ServiceSession{Service: sagemaker.ServicePrincipal, RoleARN: req.RoleARN, SessionName: req.SessionName,
+		SourceIdentity: req.SourceIdentity, ContextKeys: req.ContextKeys, Duration: req.Duration}
+	out, err := r.sts.AssumeRoleAsService(ctx, in)
+	if errors.Is(err, sts.ErrContextKeysUnsupported) {
+		r.log.Warn("STS cannot store session context keys yet: the Studio session lacks sagemaker:DomainId and sagemaker:UserProfileName",
+			slog.String("role", req.RoleARN))
+		in.ContextKeys = nil
+		out, err = r.sts.AssumeRoleAsService(ctx, in)
+	}
+	if err != nil {
+		return sagemaker.RoleCredentials{}, err
+	}
+	c := out.Credentials
+	return sagemaker.RoleCredentials{AccessKeyID: c.AccessKeyId, SecretAccessKey: string(c.SecretAccessKey),
+		SessionToken: string(c.SessionToken), Expiration: c.Expiration, AssumedRoleARN: out.AssumedRoleUser.Arn}, nil
+}
+
+// withEndpoint tells the services the base URL each request reached, from
+// which SageMaker builds its presigned URLs.
+func withEndpoint(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		h.ServeHTTP(w, r.WithContext(sagemaker.WithEndpoint(r.Context(), scheme+"://"+r.Host)))
+	})
+}
+
 // serve runs abacus until ctx is done, then drains in-flight requests and
 // closes the store. ready, when non-nil, receives the bound address.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
@@ -278,7 +321,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           a.handler,
+		Handler:           withEndpoint(a.handler),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

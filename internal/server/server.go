@@ -88,6 +88,9 @@ type Options struct {
 	Routes *route.Router
 	// Events builds audit events; nil means a zero audit.Builder.
 	Events *audit.Builder
+	// Landing serves presigned-URL landing pages under /_abacus/notebook/
+	// and /_abacus/studio/; nil serves none.
+	Landing LandingPages
 }
 
 // Server is the HTTP handler of abacus. It is safe for concurrent use.
@@ -147,6 +150,10 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 	case "/_abacus/metrics":
 		s.metrics.handler().ServeHTTP(w, r)
 	default:
+		if isLandingPath(r.URL.Path) {
+			s.serveLanding(w, r)
+			return
+		}
 		http.NotFound(w, r)
 	}
 }

@@ -1,12 +1,20 @@
 package compat
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
@@ -155,5 +163,284 @@ func TestNotebookInstanceLifecycle(t *testing.T) {
 			t.Fatal("instance never went away")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// smUser creates an IAM user with an access key and returns an SDK
+// configuration for it.
+func smUser(t *testing.T, s *server, admin *iam.Client, name string, groups ...string) aws.Config {
+	t.Helper()
+	c := ctx(t)
+	if _, err := admin.CreateUser(c, &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		if _, err := admin.AddUserToGroup(c, &iam.AddUserToGroupInput{GroupName: aws.String(g), UserName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key, err := admin.CreateAccessKey(c, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, "")
+}
+
+// smSetup1Policy is setup 1's SageMaker-Policy: the five notebook actions
+// on every resource, plus passing the notebook's execution role to
+// SageMaker, which CreateNotebookInstance needs on AWS.
+const smSetup1Policy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"Notebooks","Effect":"Allow","Action":["sagemaker:CreateNotebookInstance","sagemaker:StartNotebookInstance","sagemaker:StopNotebookInstance","sagemaker:DescribeNotebookInstance","sagemaker:CreatePresignedNotebookInstanceUrl"],"Resource":"*"},
+ {"Sid":"PassNotebookRole","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/nb-exec","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}`
+
+// smSetup1 builds setup 1: group ML-Team with SageMaker-Policy attached,
+// alice and bob in it, carol outside. It returns the three users' configs.
+func smSetup1(t *testing.T, s *server) (alice, bob, carol aws.Config) {
+	t.Helper()
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	smExecRole(t, admin, "nb-exec")
+	if _, err := admin.CreateGroup(c, &iam.CreateGroupInput{GroupName: aws.String("ML-Team")}); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := admin.CreatePolicy(c, &iam.CreatePolicyInput{PolicyName: aws.String("SageMaker-Policy"), PolicyDocument: aws.String(smSetup1Policy)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.AttachGroupPolicy(c, &iam.AttachGroupPolicyInput{GroupName: aws.String("ML-Team"), PolicyArn: pol.Policy.Arn}); err != nil {
+		t.Fatal(err)
+	}
+	return smUser(t, s, admin, "alice", "ML-Team"), smUser(t, s, admin, "bob", "ML-Team"), smUser(t, s, admin, "carol")
+}
+
+// smBrowser is an HTTP client with a cookie jar that does not follow
+// redirects, dialing from the given loopback source address.
+func smBrowser(t *testing.T, from string) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	return &http.Client{Jar: jar, Transport: &http.Transport{DialContext: d.DialContext},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// smGet fetches u and returns the status and body.
+func smGet(t *testing.T, hc *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := hc.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// smOpen opens a presigned URL as a browser does: the token request sets
+// the session cookie and redirects to the page, which is then fetched.
+func smOpen(t *testing.T, hc *http.Client, authorized string) (int, string) {
+	t.Helper()
+	resp, err := hc.Get(authorized)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return resp.StatusCode, string(b)
+	}
+	u, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return smGet(t, hc, u.String())
+}
+
+// TestSetup1GroupNotebookAccess is setup 1 end to end: ML-Team members
+// create, start, stop and describe notebook instances and open a presigned
+// URL whose page shows the instance; a user outside the group is denied
+// each action with AWS's message, and each denial is in the audit trail.
+func TestSetup1GroupNotebookAccess(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", smDelay)
+	c := ctx(t)
+	aliceCfg, bobCfg, carolCfg := smSetup1(t, s)
+	alice, bob, carol := sagemaker.NewFromConfig(aliceCfg), sagemaker.NewFromConfig(bobCfg), sagemaker.NewFromConfig(carolCfg)
+	const role = "arn:aws:iam::123456789012:role/nb-exec"
+	const arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/team-nb"
+
+	if _, err := alice.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{
+		NotebookInstanceName: aws.String("team-nb"), InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	smNotebookStatus(t, bob, "team-nb", smtypes.NotebookInstanceStatusInService)
+	if _, err := bob.StopNotebookInstance(c, &sagemaker.StopNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")}); err != nil {
+		t.Fatal(err)
+	}
+	smNotebookStatus(t, alice, "team-nb", smtypes.NotebookInstanceStatusStopped)
+	if _, err := alice.StartNotebookInstance(c, &sagemaker.StartNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")}); err != nil {
+		t.Fatal(err)
+	}
+	smNotebookStatus(t, alice, "team-nb", smtypes.NotebookInstanceStatusInService)
+	u, err := alice.CreatePresignedNotebookInstanceUrl(c, &sagemaker.CreatePresignedNotebookInstanceUrlInput{NotebookInstanceName: aws.String("team-nb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(aws.ToString(u.AuthorizedUrl), s.Endpoint+"/_abacus/notebook/team-nb?authToken=") {
+		t.Fatalf("AuthorizedUrl %s", aws.ToString(u.AuthorizedUrl))
+	}
+	browser := smBrowser(t, "127.0.0.1")
+	code, body := smOpen(t, browser, aws.ToString(u.AuthorizedUrl))
+	if code != http.StatusOK || !strings.Contains(body, `<dd id="name">team-nb</dd>`) || !strings.Contains(body, `<dd id="status">InService</dd>`) ||
+		!strings.Contains(body, `<dd id="opened-by">arn:aws:iam::123456789012:user/alice</dd>`) || !strings.Contains(body, `id="expires"`) {
+		t.Fatalf("landing page %d:\n%s", code, body)
+	}
+	if code, body := smGet(t, browser, s.Endpoint+"/_abacus/notebook/team-nb"); code != http.StatusOK || !strings.Contains(body, "team-nb") {
+		t.Errorf("page with the session cookie: %d", code)
+	}
+	if code, body := smOpen(t, smBrowser(t, "127.0.0.1"), aws.ToString(u.AuthorizedUrl)); code != http.StatusForbidden || !strings.Contains(body, "already been used") {
+		t.Errorf("reused URL: %d %s", code, body)
+	}
+	if code, body := smOpen(t, smBrowser(t, "127.0.0.1"), aws.ToString(u.AuthorizedUrl)+"x"); code != http.StatusForbidden || !strings.Contains(body, "not valid") {
+		t.Errorf("tampered URL: %d %s", code, body)
+	}
+	if code, _ := smGet(t, smBrowser(t, "127.0.0.1"), s.Endpoint+"/_abacus/notebook/team-nb"); code != http.StatusForbidden {
+		t.Errorf("page without a session: %d", code)
+	}
+
+	// carol is outside ML-Team: every action is denied with AWS's text.
+	denials := []struct {
+		action string
+		call   func() error
+	}{
+		{"CreateNotebookInstance", func() error {
+			_, err := carol.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String("carol-nb"),
+				InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role)})
+			return err
+		}},
+		{"StartNotebookInstance", func() error {
+			_, err := carol.StartNotebookInstance(c, &sagemaker.StartNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")})
+			return err
+		}},
+		{"StopNotebookInstance", func() error {
+			_, err := carol.StopNotebookInstance(c, &sagemaker.StopNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")})
+			return err
+		}},
+		{"DescribeNotebookInstance", func() error {
+			_, err := carol.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")})
+			return err
+		}},
+		{"CreatePresignedNotebookInstanceUrl", func() error {
+			_, err := carol.CreatePresignedNotebookInstanceUrl(c, &sagemaker.CreatePresignedNotebookInstanceUrlInput{NotebookInstanceName: aws.String("team-nb")})
+			return err
+		}},
+	}
+	for _, d := range denials {
+		err := d.call()
+		res := arn
+		if d.action == "CreateNotebookInstance" {
+			res = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/carol-nb"
+		}
+		want := "User: arn:aws:iam::123456789012:user/carol is not authorized to perform: sagemaker:" + d.action +
+			" on resource: " + res + " because no identity-based policy allows the sagemaker:" + d.action + " action"
+		if apiCode(err) != "AccessDeniedException" || smMessage(err) != want {
+			t.Errorf("carol %s: %v\nwant AccessDeniedException %q", d.action, err, want)
+		}
+	}
+	// Nothing changed: the denied create left no instance behind.
+	if _, err := alice.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("carol-nb")}); apiCode(err) != "ValidationException" {
+		t.Errorf("denied create changed state: %v", err)
+	}
+
+	// Each denial is one audit event with carol as the caller.
+	evs, err := cloudtrail.NewFromConfig(s.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyUsername, AttributeValue: aws.String("carol")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := map[string]int{}
+	for _, e := range evs.Events {
+		var ev struct {
+			EventName   string `json:"eventName"`
+			EventSource string `json:"eventSource"`
+			ErrorCode   string `json:"errorCode"`
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(e.CloudTrailEvent)), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.ErrorCode != "" {
+			denied[ev.EventName]++
+		}
+	}
+	for _, d := range denials {
+		if denied[d.action] != 1 {
+			t.Errorf("audit trail has %d denials of carol's %s, want 1 (%v)", denied[d.action], d.action, denied)
+		}
+	}
+
+	// Opening the URL is an audit event of alice's.
+	opens, err := cloudtrail.NewFromConfig(s.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("OpenPresignedNotebookInstanceUrl")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opens.Events) != 3 { // the open, the reuse, the tampered URL
+		t.Errorf("%d open events, want 3", len(opens.Events))
+	}
+}
+
+// TestPresignedNotebookURLSourceIP: a creator whose policy allows
+// CreatePresignedNotebookInstanceUrl only from 127.0.0.1 gets a URL that
+// opens from 127.0.0.1 but not from 127.0.0.2, and the open page itself is
+// re-checked on every request, as AWS enforces the creator's IAM conditions
+// on every request to the notebook.
+func TestPresignedNotebookURLSourceIP(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	role := smExecRole(t, admin, "nb-exec")
+	if _, err := sagemaker.NewFromConfig(s.root()).CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{
+		NotebookInstanceName: aws.String("ip-nb"), InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role)}); err != nil {
+		t.Fatal(err)
+	}
+	dave := smUser(t, s, admin, "dave")
+	if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String("dave"), PolicyName: aws.String("ip"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:CreatePresignedNotebookInstanceUrl","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.1/32"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	sm := sagemaker.NewFromConfig(dave)
+	presign := func() string {
+		u, err := sm.CreatePresignedNotebookInstanceUrl(c, &sagemaker.CreatePresignedNotebookInstanceUrlInput{NotebookInstanceName: aws.String("ip-nb")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(u.AuthorizedUrl)
+	}
+	if code, body := smOpen(t, smBrowser(t, "127.0.0.2"), presign()); code != http.StatusForbidden ||
+		!strings.Contains(body, "is not authorized to perform: sagemaker:CreatePresignedNotebookInstanceUrl") {
+		t.Errorf("open from 127.0.0.2: %d %s", code, body)
+	}
+	home := smBrowser(t, "127.0.0.1")
+	if code, body := smOpen(t, home, presign()); code != http.StatusOK {
+		t.Fatalf("open from 127.0.0.1: %d %s", code, body)
+	}
+	// Move the session cookie to a client on another address.
+	away := smBrowser(t, "127.0.0.2")
+	page, _ := url.Parse(s.Endpoint + "/_abacus/notebook/ip-nb")
+	away.Jar.SetCookies(page, home.Jar.Cookies(page))
+	if code, _ := smGet(t, away, page.String()); code != http.StatusForbidden {
+		t.Errorf("session page from 127.0.0.2: %d", code)
+	}
+	if code, _ := smGet(t, home, page.String()); code != http.StatusOK {
+		t.Errorf("session page from 127.0.0.1: %d", code)
 	}
 }

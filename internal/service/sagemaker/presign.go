@@ -302,6 +302,47 @@ func (r urlRecord) pageKey() string {
 	return LandingStudio + "/" + r.DomainID + "/" + r.UserProfileName
 }
 
+// usable reports why a URL record cannot open page at now, or nil.
+func (r urlRecord) usable(page string, now time.Time) error {
+	switch {
+	case r.pageKey() != page:
+		return ErrURLInvalid
+	case !r.UsedAt.IsZero():
+		return ErrURLUsed
+	case !now.Before(r.ExpiresAt):
+		return ErrURLExpired
+	}
+	return nil
+}
+
+// PeekLanding validates the token of a presigned URL for page without
+// consuming it, and returns what opening it would show (with the creator,
+// so that the caller can re-authorize before opening). Errors are those of
+// OpenLanding.
+func (s *Service) PeekLanding(ctx context.Context, acct model.AccountID, page, token string, now time.Time) (Landing, error) {
+	var l Landing
+	err := s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
+		r, err := tx.GetResource(ctx, acct, storeType(typePresignedURL), tokenDigest(token))
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrURLInvalid
+		}
+		if err != nil {
+			return err
+		}
+		e, err := decodeEntry[urlRecord](r)
+		if err != nil {
+			return err
+		}
+		if err := e.Doc.usable(page, now); err != nil {
+			l.Region = e.Doc.Region
+			return err
+		}
+		l, err = s.landing(ctx, tx, acct, sessionRecord{urlRecord: e.Doc, Expires: now.Add(time.Duration(e.Doc.SessionSeconds) * time.Second)}, now)
+		return err
+	})
+	return l, err
+}
+
 // OpenLanding consumes the token of a presigned URL for the page at page
 // ("notebook/NAME" or "studio/DOMAIN/PROFILE") and starts a landing
 // session. Errors: ErrURLInvalid, ErrURLExpired, ErrURLUsed; the resource
@@ -321,13 +362,8 @@ func (s *Service) OpenLanding(ctx context.Context, acct model.AccountID, page, t
 			return err
 		}
 		rec := e.Doc
-		switch {
-		case rec.pageKey() != page:
-			return ErrURLInvalid
-		case !rec.UsedAt.IsZero():
-			return ErrURLUsed
-		case !now.Before(rec.ExpiresAt):
-			return ErrURLExpired
+		if err := rec.usable(page, now); err != nil {
+			return err
 		}
 		e.Doc.UsedAt = now
 		if err := putEntry(ctx, tx, acct, &e, now); err != nil {
