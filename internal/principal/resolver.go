@@ -145,17 +145,21 @@ func (r *Resolver) Resolve(ctx context.Context, accessKeyID string) (Credential,
 		r.mu.Unlock()
 		return c, nil
 	}
-	epoch := r.creds.epoch
+	pend := r.creds.begin(accessKeyID)
+	oe := r.creds.ownerEpoch
 	r.mu.Unlock()
 
 	c, err := r.load(ctx, accessKeyID)
-	if err != nil {
-		return Credential{}, err
-	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.drainLocked() == nil && r.creds.epoch == epoch {
+	// Cache unless a change to this key or session, to any user or role,
+	// or a reset arrived while the store was read.
+	if r.drainLocked() == nil && err == nil && !pend.changed && r.creds.ownerEpoch == oe {
 		r.creds.put(c)
+	}
+	r.creds.end(accessKeyID, pend)
+	if err != nil {
+		return Credential{}, err
 	}
 	return c, nil
 }
@@ -327,14 +331,45 @@ func tagMap(tags []model.Tag) map[string]string {
 type credCache struct {
 	byID   map[string]Credential
 	byUser map[key]map[string]struct{} // user or role key -> access key IDs
-	epoch  uint64
-	hits   uint64
+	// pending marks the keys being read from the store, so that a change
+	// to one of them announced meanwhile keeps the (possibly stale) result
+	// out of the cache; ownerEpoch counts changes to any user or role (and
+	// resets) for the same purpose. Tracking keys individually keeps a
+	// stream of changes to one key (such as last-used updates) from
+	// defeating the cache of every other key.
+	pending    map[string]*pendingKey
+	ownerEpoch uint64
+	hits       uint64
+}
+
+type pendingKey struct {
+	refs    int
+	changed bool
+}
+
+func (c *credCache) begin(id string) *pendingKey {
+	p := c.pending[id]
+	if p == nil {
+		p = &pendingKey{}
+		c.pending[id] = p
+	}
+	p.refs++
+	return p
+}
+
+func (c *credCache) end(id string, p *pendingKey) {
+	if p.refs--; p.refs == 0 {
+		delete(c.pending, id)
+	}
 }
 
 func (c *credCache) init() {
 	c.byID = map[string]Credential{}
 	c.byUser = map[key]map[string]struct{}{}
-	c.epoch++
+	if c.pending == nil {
+		c.pending = map[string]*pendingKey{}
+	}
+	c.ownerEpoch++
 }
 
 // owner returns the user or role a credential depends on, if any.
@@ -377,7 +412,9 @@ func (c *credCache) apply(ch store.Change) {
 	var owner key
 	switch ch.Kind {
 	case store.ChangeAccessKey, store.ChangeSession:
-		c.epoch++
+		if p := c.pending[ch.Name]; p != nil {
+			p.changed = true
+		}
 		c.drop(ch.Name)
 		return
 	case store.ChangeUser:
@@ -390,7 +427,7 @@ func (c *credCache) apply(ch store.Change) {
 	default:
 		return
 	}
-	c.epoch++
+	c.ownerEpoch++
 	for id := range c.byUser[owner] {
 		c.drop(id)
 	}
