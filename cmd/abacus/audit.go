@@ -51,7 +51,8 @@ a larger --scan or a narrower --start/--end.
 
 --follow prints the last --max matches oldest first, then polls every
 --interval for newer events and prints the matches as they arrive, until
-interrupted (Ctrl-C).
+interrupted (Ctrl-C). Its own polls (LookupEvents calls whose user agent
+says app/abacus-audit-follow) are recorded but not printed.
 
 Output: --output table (time, user, source identity, event, decision or
 error), --output jsonl (each CloudTrail record as one JSON line) or
@@ -272,6 +273,11 @@ func newCloudTrailClient(f auditFlags, env auditEnv) (*cloudtrail.Client, error)
 	if env.client != nil {
 		opts.HTTPClient = env.client
 	}
+	if f.follow {
+		// Marks the polls in their user agent so that --follow can leave
+		// its own LookupEvents calls out of what it prints.
+		opts.AppID = followAppID
+	}
 	return cloudtrail.New(opts), nil
 }
 
@@ -344,7 +350,7 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, env au
 	var cur cursor
 	err := scanEvents(ctx, client, in, f.scan, func(e cttypes.Event, ev audit.Event) (bool, error) {
 		cur.see(ev)
-		if f.matches(e, ev) {
+		if f.matches(e, ev) && !ownPoll(ev) {
 			tail = append(tail, match{e, ev})
 		}
 		return len(tail) < f.max, nil
@@ -375,7 +381,7 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, env au
 				return true, nil
 			}
 			next.see(ev)
-			if f.matches(e, ev) {
+			if f.matches(e, ev) && !ownPoll(ev) {
 				tail = append(tail, match{e, ev})
 			}
 			return true, nil
@@ -388,6 +394,16 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, env au
 		}
 		cur = next
 	}
+}
+
+// followAppID is the SDK app ID of --follow's polls: their events carry
+// "app/abacus-audit-follow" in userAgent.
+const followAppID = "abacus-audit-follow"
+
+// ownPoll reports whether ev records a poll of some `abacus audit
+// --follow`, which --follow does not print.
+func ownPoll(ev audit.Event) bool {
+	return ev.EventName == "LookupEvents" && strings.Contains(ev.UserAgent, "app/"+followAppID)
 }
 
 type match struct {

@@ -113,6 +113,7 @@ type trailCall struct {
 	ro     bool
 	denied bool
 	code   string
+	ua     string // user agent; "test" when empty
 }
 
 func trailPrincipal(who string) *model.Principal {
@@ -648,7 +649,11 @@ func appendCall(t *testing.T, mem *audittest.Memory, id uint64, c trailCall, at 
 		d.Decision = audit.Decision{Decision: audit.DecisionImplicitDeny}
 		d.Err = apierr.New(400, "AccessDeniedException", "denied")
 	}
-	ev, err := b.Event(&op.Call{Account: auditAcct, Region: "us-east-1", Principal: trailPrincipal(c.who), Now: at, Service: c.svc}, d)
+	ua := c.ua
+	if ua == "" {
+		ua = "test"
+	}
+	ev, err := b.Event(&op.Call{Account: auditAcct, Region: "us-east-1", Principal: trailPrincipal(c.who), Now: at, Service: c.svc, UserAgent: ua}, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -732,19 +737,26 @@ func TestAuditFollowFilters(t *testing.T) {
 		polls++
 		if polls == 1 {
 			appendCall(t, mem, 1, trailCall{who: "alice", svc: "iam", name: "DeleteRole", denied: true}, auditBase.Add(time.Hour))
-			appendCall(t, mem, 2, trailCall{who: "alice", svc: "iam", name: "GetRole", ro: true}, auditBase.Add(time.Hour))
+			appendCall(t, mem, 2, trailCall{who: "bob", svc: "iam", name: "GetRole", ro: true}, auditBase.Add(time.Hour))
+			// A poll of a --follow: recorded, not printed; another
+			// client's LookupEvents is printed.
+			appendCall(t, mem, 3, trailCall{who: "alice", svc: "cloudtrail", name: "LookupEvents", ro: true,
+				ua: "aws-sdk-go-v2/1.41.0 ua/2.1 app/abacus-audit-follow"}, auditBase.Add(time.Hour))
+			appendCall(t, mem, 4, trailCall{who: "alice", svc: "cloudtrail", name: "LookupEvents", ro: true,
+				ua: "aws-cli/2.15.0"}, auditBase.Add(time.Hour+time.Second))
 			return nil
 		}
 		return context.Canceled
 	}
 	var stdout, stderr bytes.Buffer
-	if code := runAudit(context.Background(), []string{"--follow", "--denied", "--max", "1"}, env, &stdout, &stderr); code != 0 {
+	if code := runAudit(context.Background(), []string{"--follow", "--max", "1", "--user", "alice"}, env, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	want := "" +
 		"TIME                  USER              SOURCE IDENTITY   EVENT                                 RESULT\n" +
-		"2024-06-01T08:05:00Z  carol-session     carol             s3:GetObject                          explicitDeny AccessDeniedException\n" +
-		"2024-06-01T09:00:00Z  alice             -                 iam:DeleteRole                        implicitDeny AccessDeniedException\n"
+		"2024-06-01T08:00:00Z  alice             -                 iam:CreateRole                        allowed\n" +
+		"2024-06-01T09:00:00Z  alice             -                 iam:DeleteRole                        implicitDeny AccessDeniedException\n" +
+		"2024-06-01T09:00:01Z  alice             -                 cloudtrail:LookupEvents               allowed\n"
 	if diff := cmp.Diff(want, stdout.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
