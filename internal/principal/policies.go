@@ -122,11 +122,15 @@ type policyCache struct {
 	// by ARN; a change to the policy (a new default version, deletion)
 	// drops it.
 	managed map[string]*policy.Policy
-	// epoch counts invalidations; a build that saw another epoch at its
-	// end is returned but not cached.
-	epoch  uint64
-	stats  Stats
-	closed bool
+	// While builds are in flight, the changes applied meanwhile are kept
+	// in log (log[0] has the absolute index logBase) so that a build can
+	// tell whether one of them concerns what it read; such a build is
+	// returned but not cached. Unrelated changes do not stop caching.
+	inflight int
+	logBase  int
+	log      []store.Change
+	stats    Stats
+	closed   bool
 }
 
 func (c *policyCache) init() {
@@ -186,9 +190,9 @@ func (c *policyCache) apply(ch store.Change) {
 	case store.ChangeResource, store.ChangeAccessKey:
 		return // no policy set depends on them
 	}
-	// Any other change may concern a build in progress that has not been
-	// cached yet; the epoch tells keep not to cache it.
-	c.epoch++
+	if c.inflight > 0 {
+		c.log = append(c.log, ch)
+	}
 	switch ch.Kind {
 	case store.ChangeUser:
 		c.drop(entityKey(ch.Account, model.EntityUser, ch.Name))
@@ -230,14 +234,31 @@ func (c *policyCache) drop(k key) {
 			delete(c.byPolicy, a)
 		}
 	}
-	c.epoch++
 	c.stats.Invalidations++
 }
 
 func (c *policyCache) dropAll() {
 	c.stats.Invalidations += uint64(len(c.entries))
 	c.init()
-	c.epoch++
+}
+
+// concerns reports whether change ch may make the build e of key k stale.
+func concerns(ch store.Change, k key, e *entry) bool {
+	switch ch.Kind {
+	case store.ChangeReset:
+		return true
+	case store.ChangeUser:
+		return entityKey(ch.Account, model.EntityUser, ch.Name) == k
+	case store.ChangeRole:
+		return entityKey(ch.Account, model.EntityRole, ch.Name) == k
+	case store.ChangeGroup:
+		return slices.Contains(e.groups, entityKey(ch.Account, model.EntityGroup, ch.Name))
+	case store.ChangePolicy:
+		return slices.Contains(e.policies, ch.Name)
+	case store.ChangeSession:
+		return sessionKey(ch.Name) == k
+	}
+	return false
 }
 
 func (c *policyCache) put(k key, e *entry) {
@@ -256,9 +277,9 @@ func (c *policyCache) put(k key, e *entry) {
 	}
 }
 
-// lookup drains the feed and returns the cached entry for key, or the
-// current epoch for a build.
-func (r *Resolver) lookup(k key) (*entry, uint64, error) {
+// lookup drains the feed and returns the cached entry for key; on a miss
+// it registers a build and returns its ticket for [Resolver.keep].
+func (r *Resolver) lookup(k key) (*entry, int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.drainLocked(); err != nil {
@@ -268,17 +289,35 @@ func (r *Resolver) lookup(k key) (*entry, uint64, error) {
 		r.cache.stats.Hits++
 		return e, 0, nil
 	}
-	return nil, r.cache.epoch, nil
+	r.cache.inflight++
+	return nil, r.cache.logBase + len(r.cache.log), nil
 }
 
-// keep caches e under key unless an invalidation happened since epoch.
-func (r *Resolver) keep(k key, e *entry, epoch uint64, b *builder) {
+// keep ends the build registered with ticket and caches e under k (with
+// the group parts and managed policies it compiled) unless the build
+// failed or a change applied since the ticket concerns it.
+func (r *Resolver) keep(k key, e *entry, ticket int, b *builder, failed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.cache.stats.Builds++
-	r.cache.stats.GroupBuilds += uint64(len(b.groupParts))
-	r.cache.stats.Compiles += b.compiles
-	if err := r.drainLocked(); err != nil || r.cache.epoch != epoch {
+	c := &r.cache
+	stale := r.drainLocked() != nil || failed
+	for _, ch := range c.log[ticket-c.logBase:] {
+		if stale {
+			break
+		}
+		stale = concerns(ch, k, e)
+	}
+	if c.inflight--; c.inflight == 0 {
+		c.logBase += len(c.log)
+		c.log = c.log[:0]
+	}
+	if failed {
+		return
+	}
+	c.stats.Builds++
+	c.stats.GroupBuilds += uint64(len(b.groupParts))
+	c.stats.Compiles += b.compiles
+	if stale {
 		return
 	}
 	for a, p := range b.fresh {
@@ -319,7 +358,7 @@ type builder struct {
 
 func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.EntityKind, name string) (*entry, error) {
 	k := entityKey(acct, kind, name)
-	e, epoch, err := r.lookup(k)
+	e, ticket, err := r.lookup(k)
 	if e != nil || err != nil {
 		return e, err
 	}
@@ -329,16 +368,16 @@ func (r *Resolver) entity(ctx context.Context, acct model.AccountID, kind model.
 		b.tx = tx
 		return b.entity(ctx, kind, name)
 	})
+	r.keep(k, e, ticket, b, err != nil)
 	if err != nil {
 		return nil, err
 	}
-	r.keep(k, e, epoch, b)
 	return e, nil
 }
 
 func (r *Resolver) session(ctx context.Context, p *model.Principal) (*entry, error) {
 	k := sessionKey(p.AccessKeyID)
-	e, epoch, err := r.lookup(k)
+	e, ticket, err := r.lookup(k)
 	if e != nil || err != nil {
 		return e, err
 	}
@@ -364,10 +403,10 @@ func (r *Resolver) session(ctx context.Context, p *model.Principal) (*entry, err
 		e.session = policy.NewSet(pols...)
 		return nil
 	})
+	r.keep(k, e, ticket, b, err != nil)
 	if err != nil {
 		return nil, err
 	}
-	r.keep(k, e, epoch, b)
 	return e, nil
 }
 
