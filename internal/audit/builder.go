@@ -34,6 +34,15 @@ type Details struct {
 	// Resources are the resources the request named (the ARNs it was
 	// authorized on).
 	Resources []Resource
+	// InvokedBy names the AWS service that made the call on the caller's
+	// behalf (userIdentity.invokedBy), e.g. "sagemaker.amazonaws.com" when
+	// SageMaker reads a training job's S3 input with the caller's
+	// credentials; empty for calls the caller made itself.
+	InvokedBy string
+	// Service, when set, records the call as made by that AWS service
+	// itself (userIdentity type AWSService, e.g. SageMaker assuming a
+	// job's execution role), in place of call.Principal.
+	Service string
 }
 
 // Builder makes events. The zero value is ready to use: it draws event IDs
@@ -95,8 +104,14 @@ func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
 		RecipientAccountID: string(call.Account),
 		EventCategory:      EventCategoryManagement,
 	}
-	if call.Principal == nil && call.Account != "" {
+	switch {
+	case d.Service != "":
+		ev.UserIdentity = ServiceIdentity(d.Service)
+	case call.Principal == nil && call.Account != "":
 		ev.UserIdentity.AccountID = string(call.Account)
+	}
+	if d.InvokedBy != "" {
+		ev.UserIdentity.InvokedBy = d.InvokedBy
 	}
 	if d.Err != nil {
 		// A failed call records no response, as CloudTrail does.
@@ -152,6 +167,13 @@ func Identity(p *model.Principal) UserIdentity {
 		u.SessionContext = sc
 	}
 	return u
+}
+
+// ServiceIdentity returns the userIdentity of a call an AWS service made
+// itself: type AWSService, invokedBy the service principal (for example
+// "sagemaker.amazonaws.com").
+func ServiceIdentity(service string) UserIdentity {
+	return UserIdentity{Type: IdentityAWSService, InvokedBy: service}
 }
 
 // Username is the name LookupEvents reports for an event's caller: the IAM

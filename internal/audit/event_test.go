@@ -390,3 +390,23 @@ func TestRecordBoundsEventSize(t *testing.T) {
 		t.Errorf("other fields changed: %+v", back)
 	}
 }
+
+func TestServiceAndInvokedBy(t *testing.T) {
+	t.Parallel()
+	b := audit.Builder{IDs: model.IDGenerator{Rand: &zeroRand{}}}
+	ev, err := b.Event(call(nil, "sts"), audit.Details{EventName: "AssumeRole", ReadOnly: true, Service: "sagemaker.amazonaws.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := audit.UserIdentity{Type: "AWSService", InvokedBy: "sagemaker.amazonaws.com"}
+	if diff := cmp.Diff(want, ev.UserIdentity); diff != "" {
+		t.Errorf("service call identity (-want +got):\n%s", diff)
+	}
+	ev, err = b.Event(call(userPrincipal(), "s3"), audit.Details{EventName: "GetObject", ReadOnly: true, InvokedBy: "sagemaker.amazonaws.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.UserIdentity.Type != "IAMUser" || ev.UserIdentity.UserName != "alice" || ev.UserIdentity.InvokedBy != "sagemaker.amazonaws.com" {
+		t.Errorf("forwarded call identity = %+v, want alice with invokedBy sagemaker.amazonaws.com", ev.UserIdentity)
+	}
+}
