@@ -25,6 +25,7 @@ import (
 	"abacus/internal/secretbox"
 	"abacus/internal/server"
 	"abacus/internal/service/cloudtrail"
+	"abacus/internal/service/emr"
 	"abacus/internal/service/iam"
 	"abacus/internal/service/sagemaker"
 	"abacus/internal/service/secretsmanager"
@@ -46,6 +47,9 @@ type config struct {
 	RootSecret string
 	// SageMakerDelay is how long SageMaker's transitional statuses last.
 	SageMakerDelay time.Duration
+	// ProvisionDelay is how long EMR cluster and step states and EFS and
+	// FSx file-system states last.
+	ProvisionDelay time.Duration
 }
 
 const serveUsage = `Usage: abacus serve [flags]
@@ -79,6 +83,7 @@ func serveCommand(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&cfg.SageMakerDelay, "sagemaker-delay", sagemaker.DefaultDelay, "how long SageMaker's transitional statuses (Pending, Stopping, Deleting, ...) last; negative: immediate")
+	fs.DurationVar(&cfg.ProvisionDelay, "provision-delay", emr.DefaultDelay, "how long EMR cluster and step states (STARTING, BOOTSTRAPPING, a step's RUNNING, TERMINATING) and EFS/FSx file-system states (creating, deleting) last; negative: immediate")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -212,6 +217,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	secretsmanager.Register(reg, secretsmanager.New(secretsmanager.Options{Store: st, Box: box, Logger: log, ValidatePolicy: validateResourcePolicy}))
+	emr.Register(reg, emr.New(emr.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay}))
 
 	h := server.New(server.Options{
 		Account:     acct,
@@ -221,7 +227,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError},
 		Landing:     smSvc,
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
