@@ -59,3 +59,29 @@ func cleanAWSEnv(env []string) []string {
 	}
 	return out
 }
+
+// TestREADMEPolicyTools runs the README's offline policy block.
+func TestREADMEPolicyTools(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)## Offline policy tools.*?```sh\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no ```sh block under \"Offline policy tools\"")
+	}
+	script := regexp.MustCompile(`(?m)^abacus `).ReplaceAllString(string(m[1]), binary+" ")
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("policy tools block failed: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{"valid", "Decision: allowed", `"decision": "implicitDeny"`, `does not match`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}
