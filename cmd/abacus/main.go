@@ -53,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return policyCommand(args[1:], stdout, stderr)
 	case "audit":
 		return auditCommand(args[1:], stdout, stderr)
+	case "studio":
+		return studioCommand(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "abacus %s\n", version)
 		return 0

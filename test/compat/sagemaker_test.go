@@ -3,11 +3,14 @@ package compat
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
 )
 
 // smDelay is how long SageMaker's transitional statuses last in these
@@ -443,4 +448,329 @@ func TestPresignedNotebookURLSourceIP(t *testing.T) {
 	if code, _ := smGet(t, home, page.String()); code != http.StatusOK {
 		t.Errorf("session page from 127.0.0.1: %d", code)
 	}
+}
+
+// smStudioTrust lets SageMaker assume a Studio execution role and set the
+// source identity, as AWS's documentation requires for
+// ExecutionRoleIdentityConfig=USER_PROFILE_NAME
+// (https://docs.aws.amazon.com/sagemaker/latest/dg/monitor-user-access.html).
+const smStudioTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`
+
+// smWait polls describe until it reports want (bounded).
+func smWait(t *testing.T, what string, want string, describe func() (string, error)) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got, err := describe()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s stayed %s, want %s", what, got, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// smDomain creates an IAM-mode domain whose default execution role is
+// roleARN and waits until it is InService.
+func smDomain(t *testing.T, sm *sagemaker.Client, roleARN string, identity smtypes.ExecutionRoleIdentityConfig, tags ...smtypes.Tag) string {
+	t.Helper()
+	c := ctx(t)
+	out, err := sm.CreateDomain(c, &sagemaker.CreateDomainInput{
+		DomainName: aws.String("ml-domain"), AuthMode: smtypes.AuthModeIam,
+		DefaultUserSettings: &smtypes.UserSettings{ExecutionRole: aws.String(roleARN)},
+		DomainSettings:      &smtypes.DomainSettings{ExecutionRoleIdentityConfig: identity},
+		SubnetIds:           []string{"subnet-0123456789abcdef0"}, VpcId: aws.String("vpc-0123456789abcdef0"),
+		TagPropagation: smtypes.TagPropagationEnabled, Tags: tags,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.DomainId)
+	smWait(t, "domain", "InService", func() (string, error) {
+		d, err := sm.DescribeDomain(c, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
+		if err != nil {
+			return "", err
+		}
+		return string(d.Status), nil
+	})
+	return id
+}
+
+func smProfile(t *testing.T, sm *sagemaker.Client, domainID, name string, tags ...smtypes.Tag) {
+	t.Helper()
+	c := ctx(t)
+	if _, err := sm.CreateUserProfile(c, &sagemaker.CreateUserProfileInput{DomainId: aws.String(domainID), UserProfileName: aws.String(name), Tags: tags}); err != nil {
+		t.Fatal(err)
+	}
+	smWait(t, "profile "+name, "InService", func() (string, error) {
+		p, err := sm.DescribeUserProfile(c, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(domainID), UserProfileName: aws.String(name)})
+		if err != nil {
+			return "", err
+		}
+		return string(p.Status), nil
+	})
+}
+
+// TestStudioDomainProfileAppLifecycles drives domains, user profiles and
+// apps through their states, including the rule that a domain's
+// ExecutionRoleIdentityConfig cannot change while apps are InService or
+// Pending.
+func TestStudioDomainProfileAppLifecycles(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", smDelay)
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	out, err := admin.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("studio-exec"), AssumeRolePolicyDocument: aws.String(smStudioTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := aws.ToString(out.Role.Arn)
+	sm := sagemaker.NewFromConfig(s.root())
+	id := smDomain(t, sm, role, smtypes.ExecutionRoleIdentityConfigUserProfileName)
+
+	d, err := sm.DescribeDomain(c, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.AuthMode != smtypes.AuthModeIam || aws.ToString(d.DefaultUserSettings.ExecutionRole) != role ||
+		d.DomainSettings.ExecutionRoleIdentityConfig != smtypes.ExecutionRoleIdentityConfigUserProfileName ||
+		d.AppNetworkAccessType != smtypes.AppNetworkAccessTypePublicInternetOnly || d.TagPropagation != smtypes.TagPropagationEnabled ||
+		aws.ToString(d.VpcId) != "vpc-0123456789abcdef0" || aws.ToString(d.DomainArn) != "arn:aws:sagemaker:us-east-1:123456789012:domain/"+id {
+		t.Errorf("DescribeDomain: %+v", d)
+	}
+	smProfile(t, sm, id, "alice")
+	p, err := sm.DescribeUserProfile(c, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.UserSettings != nil || aws.ToString(p.UserProfileArn) != "arn:aws:sagemaker:us-east-1:123456789012:user-profile/"+id+"/alice" {
+		t.Errorf("DescribeUserProfile: settings %+v, ARN %s", p.UserSettings, aws.ToString(p.UserProfileArn))
+	}
+	if _, err := sm.CreateUserProfile(c, &sagemaker.CreateUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")}); apiCode(err) != "ResourceInUse" {
+		t.Errorf("duplicate profile: %v", err)
+	}
+
+	app := &sagemaker.CreateAppInput{DomainId: aws.String(id), UserProfileName: aws.String("alice"), AppType: smtypes.AppTypeJupyterServer, AppName: aws.String("default")}
+	a, err := sm.CreateApp(c, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(a.AppArn); got != "arn:aws:sagemaker:us-east-1:123456789012:app/"+id+"/alice/jupyterserver/default" {
+		t.Errorf("app ARN %s", got)
+	}
+	describeApp := func() (string, error) {
+		a, err := sm.DescribeApp(c, &sagemaker.DescribeAppInput{DomainId: aws.String(id), UserProfileName: aws.String("alice"), AppType: smtypes.AppTypeJupyterServer, AppName: aws.String("default")})
+		if err != nil {
+			return "", err
+		}
+		return string(a.Status), nil
+	}
+	setIdentity := func(v smtypes.ExecutionRoleIdentityConfig) error {
+		_, err := sm.UpdateDomain(c, &sagemaker.UpdateDomainInput{DomainId: aws.String(id),
+			DomainSettingsForUpdate: &smtypes.DomainSettingsForUpdate{ExecutionRoleIdentityConfig: v}})
+		return err
+	}
+	// Pending and InService apps both lock the identity config.
+	if err := setIdentity(smtypes.ExecutionRoleIdentityConfigDisabled); apiCode(err) != "ValidationException" ||
+		!strings.Contains(smMessage(err), "no apps in the InService or Pending state") {
+		t.Errorf("identity config change with a Pending app: %v", err)
+	}
+	smWait(t, "app", "InService", describeApp)
+	if err := setIdentity(smtypes.ExecutionRoleIdentityConfigDisabled); apiCode(err) != "ValidationException" {
+		t.Errorf("identity config change with an InService app: %v", err)
+	}
+	if _, err := sm.UpdateDomain(c, &sagemaker.UpdateDomainInput{DomainId: aws.String(id), TagPropagation: smtypes.TagPropagationDisabled}); err != nil {
+		t.Errorf("other updates are allowed while apps run: %v", err)
+	}
+	smWait(t, "domain", "InService", func() (string, error) {
+		d, err := sm.DescribeDomain(c, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
+		if err != nil {
+			return "", err
+		}
+		return string(d.Status), nil
+	})
+	if _, err := sm.DeleteUserProfile(c, &sagemaker.DeleteUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")}); apiCode(err) != "ResourceInUse" {
+		t.Errorf("deleting a profile with a running app: %v", err)
+	}
+	if _, err := sm.DeleteApp(c, &sagemaker.DeleteAppInput{DomainId: aws.String(id), UserProfileName: aws.String("alice"), AppType: smtypes.AppTypeJupyterServer, AppName: aws.String("default")}); err != nil {
+		t.Fatal(err)
+	}
+	smWait(t, "app", "Deleted", describeApp)
+	apps, err := sm.ListApps(c, &sagemaker.ListAppsInput{DomainIdEquals: aws.String(id)})
+	if err != nil || len(apps.Apps) != 1 || apps.Apps[0].Status != smtypes.AppStatusDeleted {
+		t.Errorf("ListApps: %+v %v", apps, err)
+	}
+	if err := setIdentity(smtypes.ExecutionRoleIdentityConfigDisabled); err != nil {
+		t.Errorf("identity config change with only deleted apps: %v", err)
+	}
+	if _, err := sm.DeleteDomain(c, &sagemaker.DeleteDomainInput{DomainId: aws.String(id)}); apiCode(err) != "ResourceInUse" {
+		t.Errorf("deleting a domain with profiles: %v", err)
+	}
+	if _, err := sm.DeleteUserProfile(c, &sagemaker.DeleteUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	smWait(t, "profile", "gone", func() (string, error) {
+		_, err := sm.DescribeUserProfile(c, &sagemaker.DescribeUserProfileInput{DomainId: aws.String(id), UserProfileName: aws.String("alice")})
+		if apiCode(err) == "ResourceNotFound" {
+			return "gone", nil
+		}
+		return "present", err
+	})
+	smWait(t, "domain", "InService", func() (string, error) {
+		d, err := sm.DescribeDomain(c, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
+		if err != nil {
+			return "", err
+		}
+		return string(d.Status), nil
+	})
+	if _, err := sm.DeleteDomain(c, &sagemaker.DeleteDomainInput{DomainId: aws.String(id),
+		RetentionPolicy: &smtypes.RetentionPolicy{HomeEfsFileSystem: smtypes.RetentionTypeDelete}}); err != nil {
+		t.Fatal(err)
+	}
+	smWait(t, "domain", "gone", func() (string, error) {
+		_, err := sm.DescribeDomain(c, &sagemaker.DescribeDomainInput{DomainId: aws.String(id)})
+		if apiCode(err) == "ResourceNotFound" {
+			return "gone", nil
+		}
+		return "present", err
+	})
+	if l, err := sm.ListDomains(c, &sagemaker.ListDomainsInput{}); err != nil || len(l.Domains) != 0 {
+		t.Errorf("ListDomains after delete: %+v %v", l, err)
+	}
+}
+
+// TestStudioCredentials: `abacus studio credentials` (CreatePresignedDomainUrl
+// with the caller's own keys) prints credential_process JSON for a session
+// of the profile's execution role named SageMaker with the profile name as
+// source identity; resources created with them carry the automatic
+// sagemaker:domain-arn and sagemaker:user-profile-arn tags and the
+// propagated domain and profile tags; their calls are audited with the
+// source identity.
+func TestStudioCredentials(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	out, err := admin.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("studio-exec"), AssumeRolePolicyDocument: aws.String(smStudioTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := aws.ToString(out.Role.Arn)
+	if _, err := admin.PutRolePolicy(c, &iam.PutRolePolicyInput{RoleName: aws.String("studio-exec"), PolicyName: aws.String("notebooks"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["sagemaker:CreateNotebookInstance","sagemaker:AddTags","sagemaker:ListTags"],"Resource":"*"},
+ {"Effect":"Allow","Action":"sagemaker:DescribeNotebookInstance","Resource":"*","Condition":{"StringEquals":{"sagemaker:UserProfileName":"alice"}}},
+ {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	sm := sagemaker.NewFromConfig(s.root())
+	id := smDomain(t, sm, role, smtypes.ExecutionRoleIdentityConfigUserProfileName, smtypes.Tag{Key: aws.String("team"), Value: aws.String("ml")})
+	smProfile(t, sm, id, "alice", smtypes.Tag{Key: aws.String("project"), Value: aws.String("p1")})
+
+	// sam may create presigned Studio URLs for alice only.
+	sam := smUser(t, s, admin, "sam")
+	if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String("sam"), PolicyName: aws.String("studio"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:CreatePresignedDomainUrl","Resource":"arn:aws:sagemaker:*:*:user-profile/` + id + `/alice"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	samCreds, _ := sam.Credentials.Retrieve(c)
+	run := func(profile string) ([]byte, error) {
+		cmd := exec.Command(binary, "studio", "credentials", "--domain-id", id, "--user-profile", profile)
+		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+s.Endpoint, "AWS_REGION=us-east-1",
+			"AWS_ACCESS_KEY_ID="+samCreds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+samCreds.SecretAccessKey, "AWS_SESSION_TOKEN=")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		b, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%v: %s", err, stderr.String())
+		}
+		return b, nil
+	}
+	if _, err := run("bob"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+		t.Errorf("credentials for a profile sam may not open: %v", err)
+	}
+	b, err := run("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cp struct {
+		Version                                                int
+		AccessKeyId, SecretAccessKey, SessionToken, Expiration string
+	}
+	if err := json.Unmarshal(b, &cp); err != nil || cp.Version != 1 || cp.AccessKeyId == "" || cp.SessionToken == "" {
+		t.Fatalf("credential_process output %s: %v", b, err)
+	}
+	if _, err := time.Parse(time.RFC3339, cp.Expiration); err != nil {
+		t.Errorf("Expiration %q: %v", cp.Expiration, err)
+	}
+	studio := s.config(cp.AccessKeyId, cp.SecretAccessKey, cp.SessionToken)
+	who, err := sts.NewFromConfig(studio).GetCallerIdentity(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(who.Arn); got != "arn:aws:sts::123456789012:assumed-role/studio-exec/SageMaker" {
+		t.Errorf("Studio session ARN %s", got)
+	}
+
+	alice := sagemaker.NewFromConfig(studio)
+	if _, err := alice.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb"),
+		InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role), Tags: []smtypes.Tag{{Key: aws.String("purpose"), Value: aws.String("eda")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := alice.ListTags(c, &sagemaker.ListTagsInput{ResourceArn: aws.String("arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/alice-nb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tg := range tags.Tags {
+		got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	want := map[string]string{
+		"purpose":                    "eda",
+		"team":                       "ml",
+		"project":                    "p1",
+		"sagemaker:domain-arn":       "arn:aws:sagemaker:us-east-1:123456789012:domain/" + id,
+		"sagemaker:user-profile-arn": "arn:aws:sagemaker:us-east-1:123456789012:user-profile/" + id + "/alice",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tags of a resource created in Studio (-want +got):\n%s", diff)
+	}
+
+	// The session's calls are audited with alice as source identity.
+	evs, err := cloudtrail.NewFromConfig(s.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("CreateNotebookInstance")}},
+	})
+	if err != nil || len(evs.Events) != 1 {
+		t.Fatalf("CreateNotebookInstance events: %v %v", evs, err)
+	}
+	var ev struct {
+		UserIdentity struct {
+			Arn            string `json:"arn"`
+			SessionContext struct {
+				SourceIdentity string `json:"sourceIdentity"`
+			} `json:"sessionContext"`
+		} `json:"userIdentity"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(evs.Events[0].CloudTrailEvent)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.UserIdentity.SessionContext.SourceIdentity != "alice" || ev.UserIdentity.Arn != "arn:aws:sts::123456789012:assumed-role/studio-exec/SageMaker" {
+		t.Errorf("audited identity %+v", ev.UserIdentity)
+	}
+
+	// Every request of the session carries sagemaker:UserProfileName: the
+	// Describe statement above applies only through it.
+	t.Run("context keys", func(t *testing.T) {
+		if strings.Contains(s.Log(), "STS cannot store session context keys yet") {
+			t.Skip("STS's AssumeRoleAsService does not store session context keys yet (sts.ErrContextKeysUnsupported); the Studio session was minted without sagemaker:DomainId and sagemaker:UserProfileName")
+		}
+		if _, err := alice.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb")}); err != nil {
+			t.Errorf("a statement conditioned on sagemaker:UserProfileName=alice does not apply to alice's Studio session: %v", err)
+		}
+	})
 }
