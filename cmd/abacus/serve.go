@@ -18,6 +18,7 @@ import (
 
 	"abacus/internal/apierr"
 	"abacus/internal/audit"
+	"abacus/internal/blob"
 	"abacus/internal/model"
 	"abacus/internal/op"
 	"abacus/internal/policy"
@@ -27,6 +28,7 @@ import (
 	"abacus/internal/service/cloudtrail"
 	"abacus/internal/service/emr"
 	"abacus/internal/service/iam"
+	"abacus/internal/service/s3"
 	"abacus/internal/service/sagemaker"
 	"abacus/internal/service/secretsmanager"
 	"abacus/internal/service/sts"
@@ -209,6 +211,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	cloudtrail.Register(reg, cloudtrail.New(st))
 	smSvc := sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay, Roles: studioRoles{stsSvc, log}})
 	sagemaker.Register(reg, smSvc)
+	sagemaker.RegisterJobs(reg, sagemaker.NewJobs(smSvc, sagemaker.JobOptions{}))
 
 	box, err := secretbox.LoadOrCreate(dir, nil)
 	if err != nil {
@@ -218,6 +221,13 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	secretsmanager.Register(reg, secretsmanager.New(secretsmanager.Options{Store: st, Box: box, Logger: log, ValidatePolicy: validateResourcePolicy}))
 	emr.Register(reg, emr.New(emr.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay}))
+	blobs, err := blob.Open(filepath.Join(st.Dir(), "objects"), blob.Options{})
+	if err != nil {
+		resolver.Close()
+		st.Close()
+		return nil, fmt.Errorf("object store: %w", err)
+	}
+	s3.Register(reg, s3.New(s3.Options{Store: st, Blobs: blobs, Logger: log, ValidatePolicy: validateResourcePolicy}))
 
 	h := server.New(server.Options{
 		Account:     acct,
@@ -227,7 +237,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError},
 		Landing:     smSvc,
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil

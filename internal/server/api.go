@@ -44,6 +44,10 @@ type exchange struct {
 	// readOnly is the operation's, once known.
 	audited  bool
 	readOnly bool
+	// op is the identified operation; trailer receives an aws-chunked
+	// payload's trailing headers (S3).
+	op      *protocol.Operation
+	trailer http.Header
 }
 
 // serveAPI runs the request pipeline; see the package documentation.
@@ -82,7 +86,7 @@ func (x *exchange) serve() {
 	// Action in the body, and every non-S3 body is small and signed as a
 	// whole, so it is read (bounded) up front; S3 bodies stream.
 	var body []byte
-	if needsBody(r) {
+	if s.routes.WantsBody(r) || needsBody(r) {
 		b, aerr := readBody(r, s.opt.MaxBodyBytes)
 		if aerr != nil {
 			x.guessService()
@@ -96,6 +100,7 @@ func (x *exchange) serve() {
 	x.svc = rt.Service
 	if rt.Operation != nil {
 		x.opName = rt.Operation.Name
+		x.op = rt.Operation
 	}
 	if aerr != nil {
 		x.fail(aerr)
@@ -131,6 +136,7 @@ func (x *exchange) serve() {
 	if res.Body != nil {
 		r.Body = res.Body
 	}
+	x.trailer = res.Trailer
 	x.call = &op.Call{
 		Account:   p.AccountID,
 		Region:    res.Region,
@@ -250,6 +256,9 @@ func (x *exchange) decode(rt route.Route, body []byte, in any) *apierr.Error {
 	case protocol.Query:
 		return awsquery.Decode(rt.Params, in)
 	case protocol.RESTXML:
+		if x.svc.Name == "s3" {
+			return x.decodeS3(rt, in, x.trailer)
+		}
 		return restxml.DecodeRequest(x.r, body, rt.Labels, in)
 	}
 	return apierr.New(http.StatusBadRequest, apierr.CodeValidationException, "unsupported protocol "+string(x.svc.Protocol))
@@ -264,7 +273,7 @@ func (x *exchange) writeOutput(out any) {
 	case protocol.Query:
 		err = awsquery.WriteResponse(x.w, x.svc.XMLNamespace, x.opName, x.reqID, out)
 	case protocol.RESTXML:
-		err = restxml.WriteResponse(x.w, x.reqID, x.hostID, x.opName+"Result", out)
+		err = x.writeS3Output(x.op, out)
 	}
 	if err != nil {
 		x.s.log.LogAttrs(x.r.Context(), slog.LevelError, "encode response", slog.String("request_id", x.reqID), slog.Any("error", err))
@@ -282,6 +291,10 @@ func (x *exchange) writeError(e *apierr.Error) {
 	}
 	if x.svc == nil {
 		restxml.WriteError(x.w, x.r.Method, x.reqID, x.hostID, e)
+		return
+	}
+	if e.HTTPStatus == http.StatusNotModified && x.svc.Protocol == protocol.RESTXML {
+		x.writeS3NotModified(e)
 		return
 	}
 	switch x.svc.Protocol {
