@@ -92,6 +92,9 @@ type Tag struct {
 // original, so build a new one rather than copying and modifying.
 type Context struct {
 	entries []ContextEntry
+	// hashes[i] is keyHash(entries[i].Key): a lookup scans this one small
+	// array and touches only the entry it finds.
+	hashes []uint64
 	// vals holds the values of every entry back to back, so that a
 	// request's keys and values sit in two arrays rather than one small
 	// allocation per key.
@@ -104,8 +107,7 @@ type ContextEntry struct {
 	Values []string
 	Multi  bool
 
-	hash uint64 // keyHash(Key)
-	off  int    // start of Values in Context.vals
+	off int // start of Values in Context.vals
 }
 
 // Set sets key to one value (a single-valued key), replacing any earlier
@@ -132,6 +134,7 @@ func (c *Context) Add(key, value string) {
 func (c *Context) Delete(key string) {
 	if i := c.index(key); i >= 0 {
 		c.entries = append(c.entries[:i], c.entries[i+1:]...)
+		c.hashes = append(c.hashes[:i], c.hashes[i+1:]...)
 	}
 }
 
@@ -152,7 +155,8 @@ func (c *Context) put(key string, multi bool, values ...string) {
 		c.entries[i].Values, c.entries[i].Multi, c.entries[i].off = vs, multi, off
 		return
 	}
-	c.entries = append(c.entries, ContextEntry{Key: key, Values: vs, Multi: multi, hash: keyHash(key), off: off})
+	c.entries = append(c.entries, ContextEntry{Key: key, Values: vs, Multi: multi, off: off})
+	c.hashes = append(c.hashes, keyHash(key))
 }
 
 // Get returns key's values and whether the key is present.
@@ -175,9 +179,11 @@ func (c *Context) index(key string) int { return c.indexHash(key, keyHash(key)) 
 // indexHash finds key, whose keyHash is h, without allocating: entries
 // are compared by hash first.
 func (c *Context) indexHash(key string, h uint64) int {
-	for i := range c.entries {
-		e := &c.entries[i]
-		if e.hash == h && len(e.Key) == len(key) && (e.Key == key || strings.EqualFold(e.Key, key)) {
+	for i, eh := range c.hashes {
+		if eh != h {
+			continue
+		}
+		if k := c.entries[i].Key; len(k) == len(key) && (k == key || strings.EqualFold(k, key)) {
 			return i
 		}
 	}
