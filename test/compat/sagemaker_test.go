@@ -774,3 +774,264 @@ func TestStudioCredentials(t *testing.T) {
 		}
 	})
 }
+
+// TestNotebookConditionKeys: every request-derived condition key the
+// Service Authorization Reference lists for CreateNotebookInstance is
+// populated, tested with one policy per key
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerai.html;
+// multivalued keys with ForAllValues and a Null check, as
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+// advises).
+func TestNotebookConditionKeys(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	role := smExecRole(t, admin, "nb-exec")
+	const pass = `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}`
+	base := func(name string) *sagemaker.CreateNotebookInstanceInput {
+		return &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String(name), InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role)}
+	}
+	tests := []struct {
+		key       string
+		condition string // the Condition block of the Allow on CreateNotebookInstance (and AddTags)
+		good, bad func(in *sagemaker.CreateNotebookInstanceInput)
+	}{
+		{"sagemaker:InstanceTypes", `{"ForAllValues:StringLike":{"sagemaker:InstanceTypes":["ml.t3.*"]},"Null":{"sagemaker:InstanceTypes":"false"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {},
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.InstanceType = smtypes.InstanceTypeMlM5Xlarge }},
+		{"sagemaker:RootAccess", `{"StringEquals":{"sagemaker:RootAccess":"Disabled"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.RootAccess = smtypes.RootAccessDisabled },
+			func(in *sagemaker.CreateNotebookInstanceInput) {}},
+		{"sagemaker:DirectInternetAccess", `{"StringEquals":{"sagemaker:DirectInternetAccess":"Disabled"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.DirectInternetAccess, in.SubnetId, in.SecurityGroupIds = smtypes.DirectInternetAccessDisabled, aws.String("subnet-a"), []string{"sg-a"}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {}},
+		{"sagemaker:VpcSubnets", `{"ForAllValues:StringEquals":{"sagemaker:VpcSubnets":["subnet-a"]},"Null":{"sagemaker:VpcSubnets":"false"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"} },
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-b"), []string{"sg-a"} }},
+		{"sagemaker:VpcSecurityGroupIds", `{"ForAllValues:StringEquals":{"sagemaker:VpcSecurityGroupIds":["sg-a"]},"Null":{"sagemaker:VpcSecurityGroupIds":"false"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"} },
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a", "sg-b"} }},
+		{"sagemaker:VolumeKmsKeyArn", `{"ArnLike":{"sagemaker:VolumeKmsKeyArn":"arn:aws:kms:*:123456789012:key/approved"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.KmsKeyId = aws.String("arn:aws:kms:us-east-1:123456789012:key/approved")
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.KmsKeyId = aws.String("arn:aws:kms:us-east-1:123456789012:key/other")
+			}},
+		{"sagemaker:NotebookInstanceLifecycleConfigArns", `{"ArnLike":{"sagemaker:NotebookInstanceLifecycleConfigArns":"arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/approved"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.LifecycleConfigName = aws.String("approved") },
+			func(in *sagemaker.CreateNotebookInstanceInput) { in.LifecycleConfigName = aws.String("other") }},
+		{"sagemaker:AcceleratorTypes", `{"ForAllValues:StringEquals":{"sagemaker:AcceleratorTypes":["ml.eia2.medium"]},"Null":{"sagemaker:AcceleratorTypes":"false"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.AcceleratorTypes = []smtypes.NotebookInstanceAcceleratorType{smtypes.NotebookInstanceAcceleratorTypeMlEia2Medium}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.AcceleratorTypes = []smtypes.NotebookInstanceAcceleratorType{smtypes.NotebookInstanceAcceleratorTypeMlEia2Large}
+			}},
+		{"sagemaker:MinimumInstanceMetadataServiceVersion", `{"StringEquals":{"sagemaker:MinimumInstanceMetadataServiceVersion":"2"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.InstanceMetadataServiceConfiguration = &smtypes.InstanceMetadataServiceConfiguration{MinimumInstanceMetadataServiceVersion: aws.String("2")}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.InstanceMetadataServiceConfiguration = &smtypes.InstanceMetadataServiceConfiguration{MinimumInstanceMetadataServiceVersion: aws.String("1")}
+			}},
+		{"aws:RequestTag/team", `{"StringEquals":{"aws:RequestTag/team":"ml"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.Tags = []smtypes.Tag{{Key: aws.String("team"), Value: aws.String("ml")}}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.Tags = []smtypes.Tag{{Key: aws.String("team"), Value: aws.String("web")}}
+			}},
+		{"aws:TagKeys", `{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]},"Null":{"aws:TagKeys":"false"}}`,
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.Tags = []smtypes.Tag{{Key: aws.String("team"), Value: aws.String("ml")}}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.Tags = []smtypes.Tag{{Key: aws.String("team"), Value: aws.String("ml")}, {Key: aws.String("cost"), Value: aws.String("x")}}
+			}},
+	}
+	for i, tt := range tests {
+		user := fmt.Sprintf("key%d", i)
+		cfg := smUser(t, s, admin, user)
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:CreateNotebookInstance","sagemaker:AddTags"],"Resource":"*","Condition":` + tt.condition + `},` + pass + `]}`
+		if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String("k"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatalf("%s: %v", tt.key, err)
+		}
+		sm := sagemaker.NewFromConfig(cfg)
+		good := base(user + "-good")
+		tt.good(good)
+		if _, err := sm.CreateNotebookInstance(c, good); err != nil {
+			t.Errorf("%s: the request that satisfies the condition failed: %v", tt.key, err)
+		}
+		bad := base(user + "-bad")
+		tt.bad(bad)
+		if _, err := sm.CreateNotebookInstance(c, bad); apiCode(err) != "AccessDeniedException" {
+			t.Errorf("%s: the request that fails the condition: %v, want AccessDeniedException", tt.key, err)
+		}
+	}
+}
+
+// TestNotebookTagsAndResourceConditions: tags on create are authorized as
+// sagemaker:AddTags on the new resource; the reserved aws: prefix is
+// refused; iam:PassRole is checked with iam:PassedToService;
+// sagemaker:ResourceTag/* and aws:ResourceTag/* decide resource actions and
+// are absent from List* (https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html:
+// tag-based policies do not restrict List calls).
+func TestNotebookTagsAndResourceConditions(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	role := smExecRole(t, admin, "nb-exec")
+	root := sagemaker.NewFromConfig(s.root())
+	put := func(user, doc string) *sagemaker.Client {
+		cfg := smUser(t, s, admin, user)
+		if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+		return sagemaker.NewFromConfig(cfg)
+	}
+	create := func(sm *sagemaker.Client, name string, tags ...smtypes.Tag) error {
+		_, err := sm.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String(name),
+			InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role), Tags: tags})
+		return err
+	}
+	team := smtypes.Tag{Key: aws.String("team"), Value: aws.String("ml")}
+
+	// Create allowed, AddTags not: creating with tags is denied as AddTags.
+	noTags := put("notags", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:CreateNotebookInstance","iam:PassRole"],"Resource":"*"}]}`)
+	err := create(noTags, "tagged", team)
+	if want := "User: arn:aws:iam::123456789012:user/notags is not authorized to perform: sagemaker:AddTags on resource: arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/tagged because no identity-based policy allows the sagemaker:AddTags action"; smMessage(err) != want {
+		t.Errorf("create with tags without AddTags: %v", err)
+	}
+	if err := create(noTags, "untagged"); err != nil {
+		t.Errorf("create without tags: %v", err)
+	}
+	// No iam:PassRole, or PassRole for another service: denied.
+	noPass := put("nopass", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:CreateNotebookInstance","Resource":"*"},
+ {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}]}`)
+	err = create(noPass, "nopass-nb")
+	if want := "User: arn:aws:iam::123456789012:user/nopass is not authorized to perform: iam:PassRole on resource: " + role + " because no identity-based policy allows the iam:PassRole action"; smMessage(err) != want {
+		t.Errorf("create without iam:PassRole to SageMaker: %v", err)
+	}
+	// The aws: prefix is reserved.
+	if err := create(root, "awstag", smtypes.Tag{Key: aws.String("aws:team"), Value: aws.String("x")}); apiCode(err) != "ValidationException" {
+		t.Errorf("create with an aws: tag: %v", err)
+	}
+	if err := create(root, "team-nb", team); err != nil {
+		t.Fatal(err)
+	}
+	if err := create(root, "other-nb", smtypes.Tag{Key: aws.String("team"), Value: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	const teamARN = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/team-nb"
+	if _, err := root.AddTags(c, &sagemaker.AddTagsInput{ResourceArn: aws.String(teamARN),
+		Tags: []smtypes.Tag{{Key: aws.String("AWS:x"), Value: aws.String("y")}}}); apiCode(err) != "ValidationException" {
+		t.Errorf("AddTags with an AWS: key: %v", err)
+	}
+
+	for _, prefix := range []string{"sagemaker:ResourceTag/", "aws:ResourceTag/"} {
+		user := "rt" + strings.TrimSuffix(strings.Split(prefix, ":")[0], "")
+		sm := put(user, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:DescribeNotebookInstance","sagemaker:StopNotebookInstance","sagemaker:ListNotebookInstances"],"Resource":"*","Condition":{"StringEquals":{"`+prefix+`team":"ml"}}}]}`)
+		if _, err := sm.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("team-nb")}); err != nil {
+			t.Errorf("%s: describe of a matching instance: %v", prefix, err)
+		}
+		if _, err := sm.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("other-nb")}); apiCode(err) != "AccessDeniedException" {
+			t.Errorf("%s: describe of another team's instance: %v", prefix, err)
+		}
+		if _, err := sm.StopNotebookInstance(c, &sagemaker.StopNotebookInstanceInput{NotebookInstanceName: aws.String("other-nb")}); apiCode(err) != "AccessDeniedException" {
+			t.Errorf("%s: stop of another team's instance: %v", prefix, err)
+		}
+		// List has no resource: its request carries no resource tags, so a
+		// tag condition cannot be met there.
+		if _, err := sm.ListNotebookInstances(c, &sagemaker.ListNotebookInstancesInput{}); apiCode(err) != "AccessDeniedException" {
+			t.Errorf("%s: list under a resource-tag condition: %v", prefix, err)
+		}
+	}
+	// Retagging changes the decision on the next request.
+	sm := put("retag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:DescribeNotebookInstance","Resource":"*","Condition":{"StringEquals":{"sagemaker:ResourceTag/team":"ml"}}}]}`)
+	if _, err := root.AddTags(c, &sagemaker.AddTagsInput{ResourceArn: aws.String("arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/other-nb"), Tags: []smtypes.Tag{team}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sm.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("other-nb")}); err != nil {
+		t.Errorf("describe after retagging: %v", err)
+	}
+	if _, err := root.DeleteTags(c, &sagemaker.DeleteTagsInput{ResourceArn: aws.String("arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/other-nb"), TagKeys: []string{"team"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sm.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("other-nb")}); apiCode(err) != "AccessDeniedException" {
+		t.Errorf("describe after the tag was deleted: %v", err)
+	}
+	lt, err := root.ListTags(c, &sagemaker.ListTagsInput{ResourceArn: aws.String(teamARN)})
+	if err != nil || len(lt.Tags) != 1 || aws.ToString(lt.Tags[0].Key) != "team" {
+		t.Errorf("ListTags: %+v %v", lt, err)
+	}
+}
+
+// TestListNotebookInstances: name, status and time filters, sorting and
+// NextToken paging.
+func TestListNotebookInstances(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	role := smExecRole(t, iam.NewFromConfig(s.root()), "nb-exec")
+	sm := sagemaker.NewFromConfig(s.root())
+	names := []string{"delta", "Alpha", "charlie", "bravo-x", "echo-x"}
+	var mid time.Time
+	for i, n := range names {
+		if i == 3 {
+			time.Sleep(10 * time.Millisecond)
+			mid = time.Now()
+			time.Sleep(10 * time.Millisecond)
+		}
+		if _, err := sm.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String(n),
+			InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sm.StopNotebookInstance(c, &sagemaker.StopNotebookInstanceInput{NotebookInstanceName: aws.String("charlie")}); err != nil {
+		t.Fatal(err)
+	}
+	list := func(in sagemaker.ListNotebookInstancesInput) []string {
+		t.Helper()
+		var out []string
+		p := sagemaker.NewListNotebookInstancesPaginator(sm, &in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.MaxResults != nil && len(page.NotebookInstances) > int(*in.MaxResults) {
+				t.Fatalf("page of %d > MaxResults", len(page.NotebookInstances))
+			}
+			for _, nb := range page.NotebookInstances {
+				out = append(out, aws.ToString(nb.NotebookInstanceName))
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		in   sagemaker.ListNotebookInstancesInput
+		want []string
+	}{
+		{"by name, paged by 2", sagemaker.ListNotebookInstancesInput{MaxResults: aws.Int32(2)}, []string{"Alpha", "bravo-x", "charlie", "delta", "echo-x"}},
+		{"descending", sagemaker.ListNotebookInstancesInput{SortOrder: smtypes.NotebookInstanceSortOrderDescending}, []string{"echo-x", "delta", "charlie", "bravo-x", "Alpha"}},
+		{"by creation time", sagemaker.ListNotebookInstancesInput{SortBy: smtypes.NotebookInstanceSortKeyCreationTime}, names},
+		{"name contains", sagemaker.ListNotebookInstancesInput{NameContains: aws.String("-X")}, []string{"bravo-x", "echo-x"}},
+		{"status", sagemaker.ListNotebookInstancesInput{StatusEquals: smtypes.NotebookInstanceStatusStopped}, []string{"charlie"}},
+		{"created after", sagemaker.ListNotebookInstancesInput{CreationTimeAfter: aws.Time(mid)}, []string{"bravo-x", "echo-x"}},
+		{"created before", sagemaker.ListNotebookInstancesInput{CreationTimeBefore: aws.Time(mid)}, []string{"Alpha", "charlie", "delta"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, list(tt.in)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+	if _, err := sm.ListNotebookInstances(c, &sagemaker.ListNotebookInstancesInput{NextToken: aws.String("bogus")}); apiCode(err) != "ValidationException" {
+		t.Errorf("foreign NextToken: %v", err)
+	}
+}
