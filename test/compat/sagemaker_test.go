@@ -809,11 +809,19 @@ func TestNotebookConditionKeys(t *testing.T) {
 			},
 			func(in *sagemaker.CreateNotebookInstanceInput) {}},
 		{"sagemaker:VpcSubnets", `{"ForAllValues:StringEquals":{"sagemaker:VpcSubnets":["subnet-a"]},"Null":{"sagemaker:VpcSubnets":"false"}}`,
-			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"} },
-			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-b"), []string{"sg-a"} }},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.SubnetId, in.SecurityGroupIds = aws.String("subnet-b"), []string{"sg-a"}
+			}},
 		{"sagemaker:VpcSecurityGroupIds", `{"ForAllValues:StringEquals":{"sagemaker:VpcSecurityGroupIds":["sg-a"]},"Null":{"sagemaker:VpcSecurityGroupIds":"false"}}`,
-			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"} },
-			func(in *sagemaker.CreateNotebookInstanceInput) { in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a", "sg-b"} }},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a"}
+			},
+			func(in *sagemaker.CreateNotebookInstanceInput) {
+				in.SubnetId, in.SecurityGroupIds = aws.String("subnet-a"), []string{"sg-a", "sg-b"}
+			}},
 		{"sagemaker:VolumeKmsKeyArn", `{"ArnLike":{"sagemaker:VolumeKmsKeyArn":"arn:aws:kms:*:123456789012:key/approved"}}`,
 			func(in *sagemaker.CreateNotebookInstanceInput) {
 				in.KmsKeyId = aws.String("arn:aws:kms:us-east-1:123456789012:key/approved")
