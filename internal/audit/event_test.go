@@ -262,7 +262,8 @@ func TestEventRecord(t *testing.T) {
 	b := audit.Builder{IDs: model.IDGenerator{Rand: &zeroRand{}}}
 	ev, err := b.Event(call(rolePrincipal(), "sagemaker"), audit.Details{
 		EventName: "CreateTrainingJob",
-		Err:       apierr.New(400, "AccessDeniedException", "denied"),
+		// HTML-sensitive characters are escaped as json.Marshal escapes them.
+		Err:       apierr.New(400, "AccessDeniedException", "denied: <a & b>"),
 		Decision:  audit.Decision{Decision: audit.DecisionImplicitDeny},
 		Resources: []audit.Resource{{ARN: "arn:aws:sagemaker:us-east-1:123456789012:training-job/job-1", Type: "AWS::SageMaker::TrainingJob"}},
 	})

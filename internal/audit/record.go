@@ -18,7 +18,9 @@ const MaxEventSize = 256 << 10
 // [MaxEventSize] keeps every field but requestParameters and
 // responseElements, which are replaced by a note of their size.
 func (e Event) Record() (model.AuditRecord, error) {
-	b, err := json.Marshal(e)
+	// MarshalJSON directly: json.Marshal would re-validate and compact
+	// its (already compact) output, which doubles the cost.
+	b, err := e.MarshalJSON()
 	if err != nil {
 		return model.AuditRecord{}, fmt.Errorf("audit: marshal event %s: %w", e.EventID, err)
 	}
@@ -31,7 +33,7 @@ func (e Event) Record() (model.AuditRecord, error) {
 			return map[string]any{"abacusOmitted": fmt.Sprintf("%d bytes exceed the event size limit", len(vb))}
 		}
 		e.RequestParameters, e.ResponseElements = note(e.RequestParameters), note(e.ResponseElements)
-		if b, err = json.Marshal(e); err != nil {
+		if b, err = e.MarshalJSON(); err != nil {
 			return model.AuditRecord{}, fmt.Errorf("audit: marshal event %s: %w", e.EventID, err)
 		}
 	}
