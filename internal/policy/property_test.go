@@ -155,7 +155,7 @@ func (g gen) request() *policy.Request {
 func TestCompiledMatchesReference(t *testing.T) {
 	g := gen{rand.New(rand.NewPCG(1, 2))}
 	n := 4000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 500
 	}
 	checked := map[policy.Decision]int{}
