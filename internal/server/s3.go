@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"abacus/internal/apierr"
@@ -133,7 +135,37 @@ func (x *exchange) writeS3Output(op *protocol.Operation, out any) error {
 	if st, ok := out.(httpStatuser); ok && st.HTTPStatus() != http.StatusOK {
 		w.status = st.HTTPStatus()
 	}
+	if x.opName == "GetBucketLocation" {
+		return x.writeS3Location(w, out)
+	}
 	return restxml.WriteResponse(w, x.reqID, x.hostID, root, out)
+}
+
+// writeS3Location writes GetBucketLocation's document, whose root element
+// is the LocationConstraint member itself:
+// <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>, empty for
+// us-east-1.
+func (x *exchange) writeS3Location(w http.ResponseWriter, out any) error {
+	var lc string
+	rv := reflect.Indirect(reflect.ValueOf(out))
+	if rv.Kind() == reflect.Struct {
+		if f := rv.FieldByName("LocationConstraint"); f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() {
+			lc = f.Elem().String()
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<LocationConstraint xmlns="` + restxml.Namespace + `">`)
+	_ = xml.EscapeText(&b, []byte(lc))
+	b.WriteString("</LocationConstraint>")
+	h := w.Header()
+	h.Set("x-amz-request-id", x.reqID)
+	h.Set("x-amz-id-2", x.hostID)
+	h.Set("Content-Type", restxml.ContentType)
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // writeS3NotModified answers 304 with the validators and no body.
