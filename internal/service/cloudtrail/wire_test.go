@@ -1,12 +1,15 @@
 package cloudtrail_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +18,8 @@ import (
 
 	"abacus/internal/apierr"
 	"abacus/internal/audit"
+	"abacus/internal/audit/audittest"
+	"abacus/internal/model"
 	"abacus/internal/protocol"
 	"abacus/internal/protocol/awsjson"
 	"abacus/internal/protocol/shapecheck"
@@ -145,4 +150,70 @@ func TestAWSCLILookupEvents(t *testing.T) {
 			t.Errorf("stderr %q lacks InvalidLookupAttributesException", stderr)
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestLookupEventsWireGolden pins the JSON 1.1 body of LookupEvents
+// responses: Events always present (also when empty), NextToken only when
+// more follow, EventTime as epoch seconds, CloudTrailEvent as a string.
+func TestLookupEventsWireGolden(t *testing.T) {
+	t.Parallel()
+	ev := audit.Event{
+		EventVersion: audit.EventVersion, EventTime: base, EventSource: "iam.amazonaws.com", EventName: "CreateRole",
+		UserIdentity: audit.UserIdentity{Type: "IAMUser", UserName: "alice", AccessKeyID: "AKIAALICE"},
+		EventID:      "3f1c7f53-0d2e-4c4a-9a53-1d9b1c1e0a01", RecipientAccountID: string(acct),
+		Resources: []audit.Resource{{ARN: "arn:aws:iam::123456789012:role/R", Type: "AWS::IAM::Role"}},
+	}
+	rec, err := ev.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := audittest.NewMemory()
+	if err := mem.AppendAuditEvents(context.Background(), []model.AuditRecord{rec, func() model.AuditRecord {
+		r := rec
+		r.EventID = "3f1c7f53-0d2e-4c4a-9a53-1d9b1c1e0a00"
+		return r
+	}()}); err != nil {
+		t.Fatal(err)
+	}
+	svc := cloudtrail.New(mem)
+	tests := []struct {
+		name string
+		in   cloudtrail.LookupEventsInput
+	}{
+		{"LookupEvents_page", cloudtrail.LookupEventsInput{MaxResults: ptr(int32(1))}},
+		{"LookupEvents_empty", cloudtrail.LookupEventsInput{LookupAttributes: []cloudtrail.LookupAttribute{{AttributeKey: "Username", AttributeValue: "nobody"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := svc.LookupEvents(context.Background(), acct, &tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := awsjson.Marshal(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, body, "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			pretty.WriteByte('\n')
+			path := filepath.Join("testdata", tt.name+".json")
+			if *update {
+				if err := os.WriteFile(path, pretty.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
