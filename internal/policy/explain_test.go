@@ -179,6 +179,18 @@ func TestContext(t *testing.T) {
 	if _, ok := c.Get("aws:SourceIp"); ok || c.Len() != 2 {
 		t.Error("Delete")
 	}
+	c.Reset()
+	if c.Len() != 0 {
+		t.Error("Reset")
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		c.Reset()
+		c.Set("aws:SourceIp", "10.0.0.1")
+		c.Set("aws:TagKeys", "a")
+	})
+	if v, _ := c.Get("aws:SourceIp"); allocs != 0 || !cmp.Equal(v, []string{"10.0.0.1"}) {
+		t.Errorf("a reset Context reused: %v allocations, value %v", allocs, v)
+	}
 }
 
 func TestPrincipalARN(t *testing.T) {

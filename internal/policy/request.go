@@ -130,6 +130,15 @@ func (c *Context) Add(key, value string) {
 	c.put(key, false, value)
 }
 
+// Reset removes every key but keeps the storage, so that a server can
+// reuse one Context (for example from a sync.Pool) for request after
+// request without allocating. Slices returned by Get and Entries before
+// Reset must not be used after it.
+func (c *Context) Reset() {
+	clear(c.vals) // drop references to the old values
+	c.entries, c.hashes, c.vals = c.entries[:0], c.hashes[:0], c.vals[:0]
+}
+
 // Delete removes key.
 func (c *Context) Delete(key string) {
 	if i := c.index(key); i >= 0 {
