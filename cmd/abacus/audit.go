@@ -119,6 +119,12 @@ func runAudit(ctx context.Context, args []string, env auditEnv, stdout, stderr i
 		fmt.Fprint(stderr, auditUsage)
 		fs.PrintDefaults()
 	}
+	if env.sleep == nil {
+		env.sleep = sleepCtx
+	}
+	if env.now == nil {
+		env.now = time.Now
+	}
 	var f auditFlags
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "the server's URL (default: AWS_ENDPOINT_URL, <data-dir>/endpoint, http://127.0.0.1:4599)")
 	fs.StringVar(&f.region, "region", "", "the region to sign for (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)")
@@ -355,6 +361,9 @@ func lookup(ctx context.Context, client *cloudtrail.Client, f auditFlags, env au
 		}
 		return len(tail) < f.max, nil
 	})
+	if ctx.Err() != nil {
+		return nil // interrupted before the first poll
+	}
 	if err != nil {
 		return err
 	}
