@@ -60,7 +60,8 @@ type Builder struct {
 	red  *Redactor
 }
 
-// NewEvent is [Builder.Event] on a zero Builder.
+// NewEvent is [Builder.Event] on a new zero Builder. It builds the default
+// redactor on every call; a server keeps one Builder instead.
 func NewEvent(call *op.Call, d Details) (Event, error) {
 	var b Builder
 	return b.Event(call, d)
