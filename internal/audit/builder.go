@@ -179,7 +179,7 @@ func ServiceIdentity(service string) UserIdentity {
 
 // Username is the name LookupEvents reports for an event's caller: the IAM
 // user's name, the role session name for an assumed role, "root" for the
-// account root.
+// account root, the service principal for an AWS service.
 func (u UserIdentity) Username() string {
 	switch u.Type {
 	case IdentityIAMUser:
@@ -193,6 +193,8 @@ func (u UserIdentity) Username() string {
 		}
 	case IdentityRoot:
 		return "root"
+	case IdentityAWSService:
+		return u.InvokedBy
 	}
 	return u.UserName
 }

@@ -403,6 +403,9 @@ func TestServiceAndInvokedBy(t *testing.T) {
 	if diff := cmp.Diff(want, ev.UserIdentity); diff != "" {
 		t.Errorf("service call identity (-want +got):\n%s", diff)
 	}
+	if u := ev.UserIdentity.Username(); u != "sagemaker.amazonaws.com" {
+		t.Errorf("Username() = %q, want the service principal", u)
+	}
 	ev, err = b.Event(call(userPrincipal(), "s3"), audit.Details{EventName: "GetObject", ReadOnly: true, InvokedBy: "sagemaker.amazonaws.com"})
 	if err != nil {
 		t.Fatal(err)
