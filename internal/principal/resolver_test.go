@@ -134,6 +134,12 @@ func newWorldWith(t testing.TB, opts sqlite.Options) *world {
 				IssuedAt: t0.Add(-2 * time.Hour), Expiration: t0.Add(-time.Hour), UserName: "bob", UserID: user("bob").UserID},
 		} {
 			must(tx.PutSession(ctx, acct, s))
+			if s.AccessKeyID == "ASIADEV0000000000001" {
+				r, err := principal.SessionContextResource(s, map[string][]string{"sagemaker:DomainId": {"d-1"}})
+				must(err)
+				_, err = tx.CreateResource(ctx, acct, r)
+				must(err)
+			}
 		}
 		return nil
 	})
@@ -199,7 +205,8 @@ func TestResolve(t *testing.T) {
 					Session: &model.RoleSession{RoleName: "dev", RolePath: "/", RoleARN: "arn:aws:iam::123456789012:role/dev", RoleID: "AROADEVDEVDEVDEVDEVD",
 						Name: "alice-s", SourceIdentity: "alice", Expires: t0.Add(time.Hour),
 						SessionTags: map[string]string{"env": "dev", "cost": "7"}, TransitiveTagKeys: []string{"cost"},
-						PolicyDocument: allow("s3:GetObject"), PolicyARNs: []string{"arn:aws:iam::123456789012:policy/SageMaker-Policy"}}}},
+						PolicyDocument: allow("s3:GetObject"), PolicyARNs: []string{"arn:aws:iam::123456789012:policy/SageMaker-Policy"},
+						ContextKeys: map[string][]string{"sagemaker:DomainId": {"d-1"}}}}},
 		},
 		{
 			name: "chained role session", id: "ASIADEV0000000000002",

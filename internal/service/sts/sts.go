@@ -15,6 +15,7 @@ import (
 
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/principal"
 	"abacus/internal/store"
 )
 
@@ -168,7 +169,7 @@ func (s *Service) GetSessionToken(ctx context.Context, c *op.Call, in *GetSessio
 	if p.Type == model.PrincipalIAMUser {
 		sess.UserName, sess.UserID = p.UserName, p.ID
 	}
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +342,7 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 		packed = &v
 	}
 
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -406,9 +407,6 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 		v.str(req.SourceIdentity, "sourceIdentity", 2, 64, reSessionName, patSessionName)
 		return ServiceCredentials{}, v.err()
 	}
-	if len(req.ContextKeys) > 0 {
-		return ServiceCredentials{}, ErrContextKeysUnsupported
-	}
 	acct, name, ok := parseRoleARN(req.RoleARN)
 	denied := &AccessDeniedError{Caller: req.Service, Action: ActionAssumeRole, Resource: req.RoleARN}
 	if !ok {
@@ -453,7 +451,7 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 		SourceIdentity: req.SourceIdentity,
 		IssuedAt:       s.now().UTC().Truncate(time.Second),
 	}
-	creds, err := s.issue(ctx, &sess, d, req.Region)
+	creds, err := s.issue(ctx, &sess, d, req.Region, req.ContextKeys)
 	if err != nil {
 		return ServiceCredentials{}, err
 	}
@@ -466,9 +464,11 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 	}, nil
 }
 
-// ErrContextKeysUnsupported means session context keys were asked for but
-// cannot be persisted yet: model.Session has no field for them.
-var ErrContextKeysUnsupported = errors.New("sts: session context keys are not supported by the session model yet")
+// ErrContextKeysUnsupported was returned by AssumeRoleAsService while
+// session context keys could not be stored. They are now stored (see
+// principal.SessionContextType), so it is never returned; it remains for
+// callers that still test for it.
+var ErrContextKeysUnsupported = errors.New("sts: session context keys are not supported")
 
 // SessionARN returns the ARN of a role session:
 // arn:aws:sts::ACCOUNT:assumed-role/ROLENAME/SESSIONNAME (the role's path is
@@ -480,7 +480,7 @@ func SessionARN(acct model.AccountID, roleName, sessionName string) string {
 // issue fills in the credentials of sess, stores it and returns them. For a
 // role session it records the role's use (RoleLastUsed) in the same
 // transaction, in region.
-func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration, region string) (*Credentials, error) {
+func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration, region string, contextKeys map[string][]string) (*Credentials, error) {
 	var err error
 	if sess.AccessKeyID, err = s.ids.TemporaryAccessKeyID(); err != nil {
 		return nil, err
@@ -495,6 +495,15 @@ func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duratio
 	err = s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
 		if err := tx.PutSession(ctx, sess.AccountID, *sess); err != nil {
 			return err
+		}
+		if len(contextKeys) > 0 {
+			r, err := principal.SessionContextResource(*sess, contextKeys)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.CreateResource(ctx, sess.AccountID, r); err != nil {
+				return err
+			}
 		}
 		if sess.Kind == model.SessionAssumedRole {
 			return recordRoleUse(ctx, tx, sess.AccountID, sess.RoleName, sess.IssuedAt, region)

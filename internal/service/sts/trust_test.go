@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"abacus/internal/model"
+	"abacus/internal/principal"
 	"abacus/internal/service/sts"
 )
 
@@ -175,5 +176,50 @@ func TestPolicyTrust(t *testing.T) {
 	if _, err := f.svc.AssumeRoleAsService(context.Background(), sts.ServiceSession{Service: "lambda.amazonaws.com",
 		RoleARN: "arn:aws:iam::123456789012:role/exec", SessionName: "x1"}); asWire(err) == nil || asWire(err).Code != "AccessDenied" {
 		t.Errorf("lambda: %v, want AccessDenied", err)
+	}
+}
+
+// TestServiceSessionContextKeys mints a SageMaker Studio session with
+// context keys and resolves its credentials as a request would: the
+// principal carries the keys, and so does every request context it builds.
+func TestServiceSessionContextKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`
+	f.store.addRole(model.Role{RoleName: "exec", RoleID: "AROAEXECEXECEXECEXEC", Path: "/", ARN: "arn:aws:iam::123456789012:role/exec",
+		AssumeRolePolicyDocument: trust, MaxSessionDuration: 3600})
+	keys := map[string][]string{"sagemaker:DomainId": {"d-abc123"}, "sagemaker:UserProfileName": {"alice"}}
+	out, err := f.svc.AssumeRoleAsService(context.Background(), sts.ServiceSession{Service: "sagemaker.amazonaws.com",
+		RoleARN: "arn:aws:iam::123456789012:role/exec", SessionName: "SageMaker", SourceIdentity: "alice", ContextKeys: keys, Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := principal.New(principal.Options{Store: f.store.Store})
+	defer res.Close()
+	c, err := res.Resolve(context.Background(), out.Credentials.AccessKeyId)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Principal
+	if diff := cmp.Diff(keys, p.Session.ContextKeys); diff != "" {
+		t.Errorf("session context keys (-want +got):\n%s", diff)
+	}
+	got := principal.Context(p, principal.Request{Time: t0})
+	for k, v := range keys {
+		if !cmp.Equal(got[k], v) {
+			t.Errorf("request context %s = %v, want %v", k, got[k], v)
+		}
+	}
+	if got["aws:SourceIdentity"][0] != "alice" || p.ARN != "arn:aws:sts::123456789012:assumed-role/exec/SageMaker" {
+		t.Errorf("principal %s with context %v", p.ARN, got)
+	}
+	// A session without context keys has none.
+	out2, err := f.svc.AssumeRoleAsService(context.Background(), sts.ServiceSession{Service: "sagemaker.amazonaws.com",
+		RoleARN: "arn:aws:iam::123456789012:role/exec", SessionName: "SageMaker"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := res.Resolve(context.Background(), out2.Credentials.AccessKeyId); err != nil || c.Principal.Session.ContextKeys != nil {
+		t.Errorf("plain session: %v, %v", c.Principal.Session.ContextKeys, err)
 	}
 }
