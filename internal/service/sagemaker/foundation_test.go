@@ -36,7 +36,9 @@ type fixture struct {
 
 // fakeRoles records the Studio sessions asked for and mints fixed
 // credentials.
-type fakeRoles struct{ got []sagemaker.RoleSessionRequest }
+type fakeRoles struct {
+	got []sagemaker.RoleSessionRequest
+}
 
 func (f *fakeRoles) AssumeRoleAsService(_ context.Context, req sagemaker.RoleSessionRequest) (sagemaker.RoleCredentials, error) {
 	f.got = append(f.got, req)
@@ -203,7 +205,7 @@ func TestAuthorizeChecks(t *testing.T) {
 			SubnetId: str("subnet-1"), SecurityGroupIds: []string{"sg-1", "sg-2"}, KmsKeyId: str("arn:aws:kms:us-east-1:123456789012:key/k"),
 			LifecycleConfigName: str("LC"), AcceleratorTypes: []string{"ml.eia2.medium"}, RootAccess: str("Disabled"),
 			InstanceMetadataServiceConfiguration: &sagemaker.InstanceMetadataServiceConfiguration{MinimumInstanceMetadataServiceVersion: "2"},
-			Tags: []sagemaker.Tag{{Key: "team", Value: "ml"}, {Key: "env", Value: "dev"}}},
+			Tags:                                 []sagemaker.Tag{{Key: "team", Value: "ml"}, {Key: "env", Value: "dev"}}},
 			[]op.Check{
 				{Action: "sagemaker:CreateNotebookInstance", Resource: nbARN + "new-nb", Context: map[string][]string{
 					"sagemaker:InstanceTypes":                         {"ml.t3.medium"},
