@@ -6,7 +6,9 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 )
 
 // s3Client returns a path-style S3 client for cfg.
@@ -242,5 +245,298 @@ func TestS3BucketsAndObjects(t *testing.T) {
 	_, err = cl.HeadBucket(c, &s3.HeadBucketInput{Bucket: aws.String("my-bucket")})
 	if httpStatus(err) != 404 {
 		t.Errorf("HeadBucket after delete: %v", err)
+	}
+}
+
+// TestS3Listing pages through ListObjectsV2 and ListObjects with prefix,
+// delimiter, continuation and URL encoding.
+func TestS3Listing(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	cl := s3Client(s.root())
+	if _, err := cl.CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("list")}); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"a.txt", "dir/1", "dir/2", "dir/sub/3", "dir/sub/4", "dir2/5", "top", "with space/6"}
+	for _, k := range keys {
+		if _, err := cl.PutObject(c, &s3.PutObjectInput{Bucket: aws.String("list"), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type page struct {
+		Keys, Prefixes []string
+	}
+	listV2 := func(in s3.ListObjectsV2Input) []page {
+		t.Helper()
+		in.Bucket = aws.String("list")
+		var pages []page
+		p := s3.NewListObjectsV2Paginator(cl, &in)
+		for p.HasMorePages() {
+			out, err := p.NextPage(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pg page
+			// The Go SDK leaves EncodingType=url keys encoded (botocore
+			// decodes them); decode them here.
+			dec := func(s *string) string {
+				if out.EncodingType != s3types.EncodingTypeUrl {
+					return aws.ToString(s)
+				}
+				d, err := url.QueryUnescape(aws.ToString(s))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			for _, o := range out.Contents {
+				pg.Keys = append(pg.Keys, dec(o.Key))
+			}
+			for _, cp := range out.CommonPrefixes {
+				pg.Prefixes = append(pg.Prefixes, dec(cp.Prefix))
+			}
+			if int(aws.ToInt32(out.KeyCount)) != len(pg.Keys)+len(pg.Prefixes) {
+				t.Errorf("KeyCount %d for %+v", aws.ToInt32(out.KeyCount), pg)
+			}
+			pages = append(pages, pg)
+		}
+		return pages
+	}
+	tests := []struct {
+		name string
+		in   s3.ListObjectsV2Input
+		want []page
+	}{
+		{"all", s3.ListObjectsV2Input{}, []page{{Keys: keys}}},
+		{"prefix", s3.ListObjectsV2Input{Prefix: aws.String("dir/")}, []page{{Keys: []string{"dir/1", "dir/2", "dir/sub/3", "dir/sub/4"}}}},
+		{"delimiter", s3.ListObjectsV2Input{Delimiter: aws.String("/")},
+			[]page{{Keys: []string{"a.txt", "top"}, Prefixes: []string{"dir/", "dir2/", "with space/"}}}},
+		{"prefix and delimiter", s3.ListObjectsV2Input{Prefix: aws.String("dir/"), Delimiter: aws.String("/")},
+			[]page{{Keys: []string{"dir/1", "dir/2"}, Prefixes: []string{"dir/sub/"}}}},
+		{"pages of two", s3.ListObjectsV2Input{MaxKeys: aws.Int32(2)},
+			[]page{{Keys: keys[0:2]}, {Keys: keys[2:4]}, {Keys: keys[4:6]}, {Keys: keys[6:8]}}},
+		// A common prefix counts as one entry and is never repeated on the
+		// next page, however many keys it rolls up.
+		{"pages of two with delimiter", s3.ListObjectsV2Input{MaxKeys: aws.Int32(2), Delimiter: aws.String("/")},
+			[]page{{Keys: []string{"a.txt"}, Prefixes: []string{"dir/"}}, {Prefixes: []string{"dir2/"}, Keys: []string{"top"}}, {Prefixes: []string{"with space/"}}}},
+		{"start after", s3.ListObjectsV2Input{StartAfter: aws.String("dir/sub/3")}, []page{{Keys: keys[4:]}}},
+		// EncodingType=url: the SDK decodes what S3 encodes.
+		{"url encoding", s3.ListObjectsV2Input{Prefix: aws.String("with "), EncodingType: s3types.EncodingTypeUrl}, []page{{Keys: []string{"with space/6"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, listV2(tt.in)); diff != "" {
+				t.Errorf("pages (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	// Version 1: Marker and NextMarker.
+	var got []string
+	in := &s3.ListObjectsInput{Bucket: aws.String("list"), MaxKeys: aws.Int32(3), Delimiter: aws.String("/")}
+	for {
+		out, err := cl.ListObjects(c, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out.Contents {
+			got = append(got, aws.ToString(o.Key))
+		}
+		for _, p := range out.CommonPrefixes {
+			got = append(got, aws.ToString(p.Prefix))
+		}
+		if !aws.ToBool(out.IsTruncated) {
+			break
+		}
+		in.Marker = out.NextMarker
+	}
+	want := []string{"a.txt", "dir/", "dir2/", "top", "with space/"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ListObjects (-want +got):\n%s", diff)
+	}
+	_, err := cl.ListObjectsV2(c, &s3.ListObjectsV2Input{Bucket: aws.String("list"), ContinuationToken: aws.String("garbage!")})
+	if s3Code(err) != "InvalidArgument" {
+		t.Errorf("bad continuation token: %v", err)
+	}
+}
+
+// TestS3MultipartUpload uploads in parts, lists them, completes with AWS's
+// multipart ETag, and checks the part-size and ordering errors.
+func TestS3MultipartUpload(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	cl := s3Client(s.root())
+	if _, err := cl.CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("mp-bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	create := func(key string) string {
+		t.Helper()
+		out, err := cl.CreateMultipartUpload(c, &s3.CreateMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String(key),
+			ContentType: aws.String("application/x-big"), Metadata: map[string]string{"k": "v"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.UploadId)
+	}
+	parts := [][]byte{bytes.Repeat([]byte("a"), 5<<20), bytes.Repeat([]byte("b"), 5<<20), []byte("tail")}
+	id := create("big")
+	var completed []s3types.CompletedPart
+	var md5s []byte
+	for i, p := range parts {
+		out, err := cl.UploadPart(c, &s3.UploadPartInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id),
+			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aws.ToString(out.ETag) != `"`+md5hex(p)+`"` {
+			t.Errorf("part %d ETag %s", i+1, aws.ToString(out.ETag))
+		}
+		sum := md5.Sum(p)
+		md5s = append(md5s, sum[:]...)
+		completed = append(completed, s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+	}
+	lp, err := cl.ListParts(c, &s3.ListPartsInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id), MaxParts: aws.Int32(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lp.Parts) != 2 || !aws.ToBool(lp.IsTruncated) || aws.ToInt64(lp.Parts[1].Size) != 5<<20 {
+		t.Errorf("ListParts = %+v", lp)
+	}
+	_, err = cl.CompleteMultipartUpload(c, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{completed[1], completed[0]}}})
+	if s3Code(err) != "InvalidPartOrder" {
+		t.Errorf("parts out of order: %v", err)
+	}
+	_, err = cl.CompleteMultipartUpload(c, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{{ETag: aws.String(`"00"`), PartNumber: aws.Int32(1)}}}})
+	if s3Code(err) != "InvalidPart" {
+		t.Errorf("wrong part ETag: %v", err)
+	}
+	done, err := cl.CompleteMultipartUpload(c, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: completed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := md5.Sum(md5s)
+	if want := `"` + hex.EncodeToString(sum[:]) + `-3"`; aws.ToString(done.ETag) != want {
+		t.Errorf("multipart ETag %s, want %s", aws.ToString(done.ETag), want)
+	}
+	whole := bytes.Join(parts, nil)
+	if got := getBody(t, c, cl, "mp-bucket", "big"); got != string(whole) {
+		t.Errorf("assembled object differs (%d bytes, want %d)", len(got), len(whole))
+	}
+	// A range across the part boundary.
+	rg, err := cl.GetObject(c, &s3.GetObjectInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), Range: aws.String(fmt.Sprintf("bytes=%d-%d", 5<<20-2, 5<<20+1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rg.Body)
+	rg.Body.Close()
+	if string(b) != "aabb" {
+		t.Errorf("range across parts = %q", b)
+	}
+	head, err := cl.HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big")})
+	if err != nil || aws.ToString(head.ContentType) != "application/x-big" || head.Metadata["k"] != "v" {
+		t.Errorf("HeadObject = %+v, %v", head, err)
+	}
+	_, err = cl.ListParts(c, &s3.ListPartsInput{Bucket: aws.String("mp-bucket"), Key: aws.String("big"), UploadId: aws.String(id)})
+	if s3Code(err) != "NoSuchUpload" {
+		t.Errorf("ListParts after complete: %v", err)
+	}
+
+	// A small part that is not the last is EntityTooSmall.
+	id2 := create("small")
+	var small []s3types.CompletedPart
+	for i := range 2 {
+		out, err := cl.UploadPart(c, &s3.UploadPartInput{Bucket: aws.String("mp-bucket"), Key: aws.String("small"), UploadId: aws.String(id2),
+			PartNumber: aws.Int32(int32(i + 1)), Body: strings.NewReader("tiny")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		small = append(small, s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+	}
+	_, err = cl.CompleteMultipartUpload(c, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String("small"), UploadId: aws.String(id2),
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: small}})
+	if s3Code(err) != "EntityTooSmall" {
+		t.Errorf("small part: %v", err)
+	}
+	if _, err := cl.AbortMultipartUpload(c, &s3.AbortMultipartUploadInput{Bucket: aws.String("mp-bucket"), Key: aws.String("small"), UploadId: aws.String(id2)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cl.UploadPart(c, &s3.UploadPartInput{Bucket: aws.String("mp-bucket"), Key: aws.String("small"), UploadId: aws.String(id2),
+		PartNumber: aws.Int32(3), Body: strings.NewReader("x")})
+	if s3Code(err) != "NoSuchUpload" {
+		t.Errorf("UploadPart after abort: %v", err)
+	}
+	_, err = cl.HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String("mp-bucket"), Key: aws.String("small")})
+	if httpStatus(err) != 404 {
+		t.Errorf("aborted upload is visible: %v", err)
+	}
+}
+
+// TestS3Checksums sends every flexible checksum the SDK offers and checks
+// they are verified, stored and returned, and that wrong digests are
+// refused with S3's codes.
+func TestS3Checksums(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	cl := s3Client(s.root())
+	if _, err := cl.CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("sums")}); err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("checksum me "), 10000)
+	for _, alg := range []s3types.ChecksumAlgorithm{s3types.ChecksumAlgorithmCrc32, s3types.ChecksumAlgorithmCrc32c,
+		s3types.ChecksumAlgorithmSha1, s3types.ChecksumAlgorithmSha256, s3types.ChecksumAlgorithmCrc64nvme} {
+		t.Run(string(alg), func(t *testing.T) {
+			key := "obj-" + string(alg)
+			put, err := cl.PutObject(c, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String(key), Body: bytes.NewReader(data), ChecksumAlgorithm: alg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			get, err := cl.GetObject(c, &s3.GetObjectInput{Bucket: aws.String("sums"), Key: aws.String(key), ChecksumMode: s3types.ChecksumModeEnabled})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The SDK validates the returned checksum while reading.
+			b, err := io.ReadAll(get.Body)
+			get.Body.Close()
+			if err != nil || !bytes.Equal(b, data) {
+				t.Fatalf("read back: %v", err)
+			}
+			pv := map[s3types.ChecksumAlgorithm]*string{s3types.ChecksumAlgorithmCrc32: put.ChecksumCRC32, s3types.ChecksumAlgorithmCrc32c: put.ChecksumCRC32C,
+				s3types.ChecksumAlgorithmSha1: put.ChecksumSHA1, s3types.ChecksumAlgorithmSha256: put.ChecksumSHA256, s3types.ChecksumAlgorithmCrc64nvme: put.ChecksumCRC64NVME}[alg]
+			gv := map[s3types.ChecksumAlgorithm]*string{s3types.ChecksumAlgorithmCrc32: get.ChecksumCRC32, s3types.ChecksumAlgorithmCrc32c: get.ChecksumCRC32C,
+				s3types.ChecksumAlgorithmSha1: get.ChecksumSHA1, s3types.ChecksumAlgorithmSha256: get.ChecksumSHA256, s3types.ChecksumAlgorithmCrc64nvme: get.ChecksumCRC64NVME}[alg]
+			if pv == nil || gv == nil || *pv != *gv {
+				t.Errorf("checksum put %v get %v", aws.ToString(pv), aws.ToString(gv))
+			}
+		})
+	}
+	// Wrong digests, set by hand.
+	tests := []struct {
+		name string
+		in   *s3.PutObjectInput
+		code string
+	}{
+		{"bad Content-MD5", &s3.PutObjectInput{ContentMD5: aws.String("1B2M2Y8AsgTpgAmY7PhCfg==")}, "BadDigest"},
+		{"invalid Content-MD5", &s3.PutObjectInput{ContentMD5: aws.String("not-base64")}, "InvalidDigest"},
+		{"bad CRC32", &s3.PutObjectInput{ChecksumCRC32: aws.String("AAAAAA==")}, "BadDigest"},
+		{"bad SHA256", &s3.PutObjectInput{ChecksumSHA256: aws.String("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")}, "BadDigest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.in.Bucket, tt.in.Key, tt.in.Body = aws.String("sums"), aws.String("bad"), bytes.NewReader(data)
+			_, err := cl.PutObject(c, tt.in)
+			if s3Code(err) != tt.code {
+				t.Errorf("err = %v, want %s", err, tt.code)
+			}
+			_, err = cl.HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String("sums"), Key: aws.String("bad")})
+			if httpStatus(err) != 404 {
+				t.Errorf("a refused upload is visible: %v", err)
+			}
+		})
 	}
 }
