@@ -68,7 +68,9 @@ the policy types as AWS's policy evaluation logic does, and explain why.
   --resource ARN        resource ARN, or *
   --context KEY=VALUE   request context key (repeatable; repeating a key makes
                         it multivalued), e.g. --context aws:SourceIdentity=alice
-                        --context sagemaker:ResourceTag/owner=alice
+                        --context sagemaker:ResourceTag/owner=alice; it also
+                        overrides aws:username and aws:userid, which are
+                        otherwise derived from --principal
   --resource-account ID account owning the resource; default: the account in
                         the resource ARN, else the principal's
   --time T              aws:CurrentTime as RFC 3339; default: now
@@ -295,6 +297,13 @@ func policySimulate(args []string, stdout, stderr io.Writer) int {
 			return bad("--context %q must be KEY=VALUE", kv)
 		}
 		lk := strings.ToLower(k)
+		// A --context value for a key the ARN would derive wins.
+		switch lk {
+		case "aws:username":
+			req.Principal.UserName = ""
+		case "aws:userid":
+			req.Principal.UserID = ""
+		}
 		if seen[lk] {
 			req.Context.Add(k, v)
 		} else {

@@ -107,6 +107,13 @@ func TestPolicySimulateJSONDecision(t *testing.T) {
 		{"s3:GetObject", "arn:aws:s3:::bucket/users/bob/a", "implicitDeny"},
 		{"sagemaker:DeleteModel", "*", "explicitDeny"},
 	}
+	// --context overrides a key derived from the principal ARN.
+	var stdout, stderr bytes.Buffer
+	args := []string{"simulate", "--output", "json", "--policy", "testdata/policy/home.json", "--principal", "arn:aws:iam::123456789012:user/alice",
+		"--context", "aws:username=bob", "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/home/bob/x"}
+	if code := policyCommand(args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), `"decision": "allowed"`) {
+		t.Errorf("--context aws:username=bob: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
 		args := append(append([]string{}, base...), "--action", tt.action, "--resource", tt.resource)
