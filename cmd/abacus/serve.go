@@ -26,6 +26,7 @@ import (
 	"abacus/internal/secretbox"
 	"abacus/internal/server"
 	"abacus/internal/service/cloudtrail"
+	"abacus/internal/service/efs"
 	"abacus/internal/service/emr"
 	"abacus/internal/service/iam"
 	"abacus/internal/service/s3"
@@ -221,6 +222,8 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	secretsmanager.Register(reg, secretsmanager.New(secretsmanager.Options{Store: st, Box: box, Logger: log, ValidatePolicy: validateResourcePolicy}))
 	emr.Register(reg, emr.New(emr.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay}))
+	efsSvc := efs.New(efs.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay})
+	efs.Register(reg, efsSvc)
 	blobs, err := blob.Open(filepath.Join(st.Dir(), "objects"), blob.Options{})
 	if err != nil {
 		resolver.Close()
@@ -237,7 +240,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError, efs.MapError},
 		Landing:     smSvc,
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil

@@ -20,6 +20,7 @@ import (
 	"abacus/internal/protocol"
 	"abacus/internal/protocol/awsjson"
 	"abacus/internal/protocol/awsquery"
+	"abacus/internal/protocol/restjson"
 	"abacus/internal/protocol/restxml"
 	"abacus/internal/protocol/route"
 	"abacus/internal/sigv4"
@@ -260,6 +261,8 @@ func (x *exchange) decode(rt route.Route, body []byte, in any) *apierr.Error {
 			return x.decodeS3(rt, in, x.trailer)
 		}
 		return restxml.DecodeRequest(x.r, body, rt.Labels, in)
+	case protocol.RESTJSON:
+		return restjson.DecodeRequest(x.r, body, rt.Labels, in)
 	}
 	return apierr.New(http.StatusBadRequest, apierr.CodeValidationException, "unsupported protocol "+string(x.svc.Protocol))
 }
@@ -274,6 +277,12 @@ func (x *exchange) writeOutput(out any) {
 		err = awsquery.WriteResponse(x.w, x.svc.XMLNamespace, x.opName, x.reqID, out)
 	case protocol.RESTXML:
 		err = x.writeS3Output(x.op, out)
+	case protocol.RESTJSON:
+		status := 0
+		if x.op != nil {
+			status = x.op.ResponseCode
+		}
+		err = restjson.WriteResponse(x.w, x.reqID, status, out)
 	}
 	if err != nil {
 		x.s.log.LogAttrs(x.r.Context(), slog.LevelError, "encode response", slog.String("request_id", x.reqID), slog.Any("error", err))
@@ -320,7 +329,7 @@ func needsBody(r *http.Request) bool {
 		return true
 	}
 	if svc, ok := protocol.ServiceBySigningName(route.ScopeService(r)); ok {
-		return svc.Protocol == protocol.JSON || svc.Protocol == protocol.Query
+		return svc.Protocol == protocol.JSON || svc.Protocol == protocol.Query || svc.Protocol == protocol.RESTJSON
 	}
 	ct := r.Header.Get("Content-Type")
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "application/x-amz-json-")

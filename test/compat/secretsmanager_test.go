@@ -487,3 +487,6 @@ func startBench(b *testing.B) *server {
 	})
 	return s
 }
+
+// errorsAs is errors.As for typed SDK errors.
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -1,0 +1,82 @@
+package compat
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
+)
+
+// fsDelay is the creating/deleting duration the file-system tests run with.
+const fsDelay = 300 * time.Millisecond
+
+// TestEFSFileSystems drives EFS's REST-JSON operations with the SDK:
+// creation (idempotent by CreationToken), the life cycle, tags both ways,
+// deletion, and EFS's error shape.
+func TestEFSFileSystems(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--provision-delay", fsDelay.String())
+	c := ctx(t)
+	cl := efs.NewFromConfig(s.root())
+	created, err := cl.CreateFileSystem(c, &efs.CreateFileSystemInput{CreationToken: aws.String("training-data"), Encrypted: aws.Bool(true),
+		PerformanceMode: efstypes.PerformanceModeGeneralPurpose, Tags: []efstypes.Tag{{Key: aws.String("Name"), Value: aws.String("shared")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(created.FileSystemId)
+	if !regexp.MustCompile(`^fs-[0-9a-f]{17}$`).MatchString(id) || aws.ToString(created.FileSystemArn) != "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/"+id {
+		t.Errorf("ID %s ARN %s", id, aws.ToString(created.FileSystemArn))
+	}
+	if created.LifeCycleState != efstypes.LifeCycleStateCreating || aws.ToString(created.Name) != "shared" || aws.ToString(created.OwnerId) != accountID {
+		t.Errorf("created: %+v", created)
+	}
+	_, err = cl.CreateFileSystem(c, &efs.CreateFileSystemInput{CreationToken: aws.String("training-data")})
+	var exists *efstypes.FileSystemAlreadyExists
+	if !errorsAs(err, &exists) || aws.ToString(exists.FileSystemId) != id || exists.ErrorCode() != "FileSystemAlreadyExists" {
+		t.Errorf("second create with the token: %v", err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d, err := cl.DescribeFileSystems(c, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(id)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.FileSystems[0].LifeCycleState == efstypes.LifeCycleStateAvailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never available: %s", d.FileSystems[0].LifeCycleState)
+		}
+		time.Sleep(fsDelay / 3)
+	}
+	must := mustOK(t)
+	must(cl.TagResource(c, &efs.TagResourceInput{ResourceId: aws.String(id), Tags: []efstypes.Tag{{Key: aws.String("owner"), Value: aws.String("alice")}}}))
+	must(cl.CreateTags(c, &efs.CreateTagsInput{FileSystemId: aws.String(id), Tags: []efstypes.Tag{{Key: aws.String("team"), Value: aws.String("ml")}}}))
+	must(cl.UntagResource(c, &efs.UntagResourceInput{ResourceId: aws.String(id), TagKeys: []string{"team"}}))
+	lt, err := cl.ListTagsForResource(c, &efs.ListTagsForResourceInput{ResourceId: aws.String(id)})
+	if err != nil || len(lt.Tags) != 2 {
+		t.Errorf("ListTagsForResource: %+v %v", lt, err)
+	}
+	dt, err := cl.DescribeTags(c, &efs.DescribeTagsInput{FileSystemId: aws.String(id)})
+	if err != nil || len(dt.Tags) != 2 {
+		t.Errorf("DescribeTags: %+v %v", dt, err)
+	}
+	all, err := cl.DescribeFileSystems(c, &efs.DescribeFileSystemsInput{CreationToken: aws.String("training-data")})
+	if err != nil || len(all.FileSystems) != 1 {
+		t.Errorf("DescribeFileSystems by token: %+v %v", all, err)
+	}
+	must(cl.DeleteFileSystem(c, &efs.DeleteFileSystemInput{FileSystemId: aws.String(id)}))
+	d, err := cl.DescribeFileSystems(c, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(id)})
+	if err != nil || d.FileSystems[0].LifeCycleState != efstypes.LifeCycleStateDeleting {
+		t.Errorf("after DeleteFileSystem: %v", err)
+	}
+	time.Sleep(fsDelay + 50*time.Millisecond)
+	_, err = cl.DescribeFileSystems(c, &efs.DescribeFileSystemsInput{FileSystemId: aws.String(id)})
+	var nf *efstypes.FileSystemNotFound
+	if !errorsAs(err, &nf) || nf.ErrorCode() != "FileSystemNotFound" {
+		t.Errorf("after deletion: %v", err)
+	}
+}
