@@ -218,7 +218,11 @@ func (r *Result) Message(req *policy.Request) string {
 	if r.Decision == policy.Allowed {
 		return ""
 	}
-	msg := "User: " + req.Principal.ARN + " is not authorized to perform: " + req.Action
+	who := req.Principal.ARN
+	if who == "" {
+		who = "anonymous"
+	}
+	msg := "User: " + who + " is not authorized to perform: " + req.Action
 	if req.Resource != "" && req.Resource != "*" {
 		msg += " on resource: " + req.Resource
 	}

@@ -192,6 +192,8 @@ func TestMessage(t *testing.T) {
 		{policy.ExplicitDeny, authz.TypeSCP, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a service control policy"},
 		{policy.ImplicitDeny, authz.TypeNone, userReq("iam:ListUsers", "*"), "User: " + user + " is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action"},
 		{policy.Allowed, authz.TypeNone, r, ""},
+		{policy.ImplicitDeny, authz.TypeResource, &policy.Request{Principal: policy.Caller{Type: policy.PrincipalAnonymous}, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
+			"User: anonymous is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no resource-based policy allows the s3:GetObject action"},
 	}
 	for _, tt := range tests {
 		res := authz.Result{Decision: tt.d, DeniedBy: tt.by}
