@@ -61,7 +61,8 @@ type cstmt struct {
 	principal    *cprincipal
 	notPrincipal bool
 	conds        []ccond
-	vars         bool // policy variables are substituted (Version 2012-10-17)
+	vars         bool   // policy variables are substituted (Version 2012-10-17)
+	resKey       string // resourceKey, computed once
 }
 
 // Compile validates d as a policy of kind o.Kind and compiles it. It
@@ -106,6 +107,7 @@ func Compile(d *Document, o Options) (*Policy, error) {
 		for _, c := range st.Condition {
 			cs.conds = append(cs.conds, compileCondition(c, vars))
 		}
+		cs.resKey = cs.resourceKey()
 	}
 	return p, nil
 }

@@ -125,7 +125,7 @@ func NewSet(policies ...*Policy) *Set {
 	resUse := map[string]int{}
 	for _, p := range policies {
 		for i := range p.stmts {
-			resUse[p.stmts[i].resourceKey()]++
+			resUse[p.stmts[i].resKey]++
 		}
 	}
 	resID := map[string]uint8{}
@@ -134,7 +134,7 @@ func NewSet(policies ...*Policy) *Set {
 			st := &p.stmts[i]
 			ri := int32(len(s.refs))
 			ref := sref{p: p, st: st}
-			if k := st.resourceKey(); resUse[k] > 1 {
+			if k := st.resKey; resUse[k] > 1 {
 				if _, ok := resID[k]; !ok && len(resID) < resMemo {
 					resID[k] = uint8(len(resID) + 1)
 				}
