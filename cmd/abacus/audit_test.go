@@ -773,3 +773,29 @@ func TestSleepCtx(t *testing.T) {
 		t.Errorf("sleepCtx = %v", err)
 	}
 }
+
+// FuzzReadSharedCredentials: the credentials-file reader never panics, and
+// whatever it accepts has both keys, taken from the profile asked for.
+func FuzzReadSharedCredentials(f *testing.F) {
+	f.Add("[default]\naws_access_key_id = AKIA\naws_secret_access_key = s\n")
+	f.Add("# c\n[other]\naws_access_key_id=X\naws_secret_access_key=Y\n[default]\naws_access_key_id=A\naws_secret_access_key=B")
+	f.Add("[default\naws_access_key_id")
+	f.Add("")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data string) {
+		path := filepath.Join(dir, "credentials")
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		id, secret, err := readSharedCredentials(path, "default")
+		if err != nil {
+			return
+		}
+		if id == "" || secret == "" {
+			t.Fatalf("accepted %q with an empty key: %q %q", data, id, secret)
+		}
+		if !strings.Contains(data, "[default]") && !strings.Contains(data, "[ default") && !strings.Contains(data, "default") {
+			t.Fatalf("accepted keys from %q, which has no default profile", data)
+		}
+	})
+}
