@@ -27,6 +27,7 @@ import (
 	"abacus/internal/server"
 	"abacus/internal/service/cloudtrail"
 	"abacus/internal/service/efs"
+	"abacus/internal/service/fsx"
 	"abacus/internal/service/emr"
 	"abacus/internal/service/iam"
 	"abacus/internal/service/s3"
@@ -224,6 +225,8 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	emr.Register(reg, emr.New(emr.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay}))
 	efsSvc := efs.New(efs.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay})
 	efs.Register(reg, efsSvc)
+	fsxSvc := fsx.New(fsx.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay})
+	fsx.Register(reg, fsxSvc)
 	blobs, err := blob.Open(filepath.Join(st.Dir(), "objects"), blob.Options{})
 	if err != nil {
 		resolver.Close()
@@ -240,7 +243,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Credentials: resolver,
 		Policies:    resolver,
 		Audit:       broker,
-		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError, efs.MapError},
+		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError, efs.MapError, fsx.MapError},
 		Landing:     smSvc,
 	})
 	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
