@@ -158,8 +158,17 @@ func (s *Service) ingest(ctx context.Context, body io.Reader, contentMD5 *string
 	return b, d.etag(), got, d.md5.Sum(nil), nil
 }
 
+// metaOf collects the stored headers of an object. The aws-chunked
+// content coding describes only the request's framing and is dropped, as
+// S3 does.
 func metaOf(ct, ce, cd, cl, cc, ex *string, md map[string]string) objectMeta {
-	return objectMeta{ContentType: deref(ct), ContentEncoding: deref(ce), ContentDisposition: deref(cd),
+	var codings []string
+	for c := range strings.SplitSeq(deref(ce), ",") {
+		if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "aws-chunked") {
+			codings = append(codings, c)
+		}
+	}
+	return objectMeta{ContentType: deref(ct), ContentEncoding: strings.Join(codings, ","), ContentDisposition: deref(cd),
 		ContentLanguage: deref(cl), CacheControl: deref(cc), Expires: deref(ex), Metadata: md}
 }
 
