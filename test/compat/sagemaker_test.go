@@ -1043,3 +1043,12 @@ func TestListNotebookInstances(t *testing.T) {
 		t.Errorf("foreign NextToken: %v", err)
 	}
 }
+
+// TestTerraformSageMaker applies examples/terraform/sagemaker (IAM group,
+// policy, users, role, notebook instance, Studio domain and user profile),
+// plans clean and destroys.
+func TestTerraformSageMaker(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	terraform(t, s, "sagemaker")
+}
