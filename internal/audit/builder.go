@@ -124,6 +124,7 @@ func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
 	}
 	if !d.Decision.IsZero() {
 		dec := d.Decision
+		dec.MatchedStatements = uniqueStatements(dec.MatchedStatements)
 		ev.Decision = &dec
 	}
 	return ev, nil
@@ -205,4 +206,21 @@ func (u UserIdentity) SourceIdentity() string {
 		return ""
 	}
 	return u.SessionContext.SourceIdentity
+}
+
+// uniqueStatements drops repeated statements (the same statement matching
+// several checks of one request for the same action), keeping the order.
+func uniqueStatements(sts []Statement) []Statement {
+	if len(sts) < 2 {
+		return sts
+	}
+	seen := make(map[Statement]bool, len(sts))
+	out := make([]Statement, 0, len(sts))
+	for _, st := range sts {
+		if !seen[st] {
+			seen[st] = true
+			out = append(out, st)
+		}
+	}
+	return out
 }

@@ -414,3 +414,20 @@ func TestServiceAndInvokedBy(t *testing.T) {
 		t.Errorf("forwarded call identity = %+v, want alice with invokedBy sagemaker.amazonaws.com", ev.UserIdentity)
 	}
 }
+
+func TestMatchedStatementsDeduplicated(t *testing.T) {
+	t.Parallel()
+	a := audit.Statement{Policy: "arn:aws:iam::123456789012:role/Studio", Effect: "Allow", Action: "sts:AssumeRole"}
+	b := audit.Statement{Policy: "user/alice/a", Effect: "Allow", Action: "sts:AssumeRole"}
+	c := audit.Statement{Policy: "user/alice/a", Effect: "Allow", Action: "sts:SetSourceIdentity"}
+	ev, err := audit.NewEvent(call(userPrincipal(), "sts"), audit.Details{
+		EventName: "AssumeRole",
+		Decision:  audit.Decision{Decision: audit.DecisionAllow, MatchedStatements: []audit.Statement{a, b, a, b, c, c}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]audit.Statement{a, b, c}, ev.Decision.MatchedStatements); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
