@@ -222,7 +222,7 @@ type ObjectIdentifier struct {
 
 // Delete is DeleteObjects' body.
 type Delete struct {
-	Objects []ObjectIdentifier `aws:"Object,required,flattened"`
+	Objects []ObjectIdentifier `aws:",required,flattened,xml=Object"`
 	Quiet   *bool
 }
 
@@ -248,7 +248,7 @@ type DeleteError struct {
 // DeleteObjectsOutput is the output of DeleteObjects.
 type DeleteObjectsOutput struct {
 	Deleted []DeletedObject `aws:",flattened"`
-	Errors  []DeleteError   `aws:"Error,flattened"`
+	Errors  []DeleteError   `aws:",flattened,xml=Error"`
 }
 
 // CopyObjectInput is the input of CopyObject.
@@ -349,14 +349,14 @@ type CompletedPart struct {
 
 // CompletedMultipartUpload is CompleteMultipartUpload's body.
 type CompletedMultipartUpload struct {
-	Parts []CompletedPart `aws:"Part,flattened"`
+	Parts []CompletedPart `aws:",flattened,xml=Part"`
 }
 
 // CompleteMultipartUploadInput is the input of CompleteMultipartUpload.
 type CompleteMultipartUploadInput struct {
 	Bucket          string                    `aws:",required,uri=Bucket"`
 	Key             string                    `aws:",required,uri=Key"`
-	MultipartUpload *CompletedMultipartUpload `aws:"CompleteMultipartUpload,payload"`
+	MultipartUpload *CompletedMultipartUpload `aws:",payload,xml=CompleteMultipartUpload"`
 	UploadId        string                    `aws:",required,querystring=uploadId"`
 	IfMatch         *string                   `aws:",header=If-Match"`
 	IfNoneMatch     *string                   `aws:",header=If-None-Match"`
@@ -407,7 +407,7 @@ type ListPartsOutput struct {
 	NextPartNumberMarker *int32
 	MaxParts             *int32
 	IsTruncated          *bool
-	Parts                []Part `aws:"Part,flattened"`
+	Parts                []Part `aws:",flattened,xml=Part"`
 	Owner                *Owner
 	StorageClass         *string
 }
