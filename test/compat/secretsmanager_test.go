@@ -490,3 +490,11 @@ func startBench(b *testing.B) *server {
 
 // errorsAs is errors.As for typed SDK errors.
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestTerraformSecrets applies examples/terraform/secrets (secrets,
+// versions and resource policies), plans clean and destroys.
+func TestTerraformSecrets(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	terraform(t, s, "secrets")
+}
