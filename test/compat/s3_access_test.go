@@ -145,7 +145,7 @@ func TestS3VirtualHostedStyle(t *testing.T) {
 
 // signedRequest returns a request signed with the root keys with the
 // given payload hash.
-func signedRequest(t *testing.T, method, u string, body io.Reader, payloadHash string, h http.Header) *http.Request {
+func signedRequest(t testing.TB, method, u string, body io.Reader, payloadHash string, h http.Header) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(method, u, body)
 	if err != nil {
