@@ -498,3 +498,14 @@ func TestTerraformSecrets(t *testing.T) {
 	s := start(t)
 	terraform(t, s, "secrets")
 }
+
+// TestBoto3Setup2Secrets runs examples/boto3/setup2_secrets.py: per-user
+// secrets through the shared role, with boto3.
+func TestBoto3Setup2Secrets(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	out := runBoto3Example(t, s, "setup2_secrets.py")
+	if !strings.Contains(out, "setup 2 secrets checks passed") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
