@@ -213,7 +213,6 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	cloudtrail.Register(reg, cloudtrail.New(st))
 	smSvc := sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay, Roles: studioRoles{stsSvc, log}})
 	sagemaker.Register(reg, smSvc)
-	sagemaker.RegisterJobs(reg, sagemaker.NewJobs(smSvc, sagemaker.JobOptions{}))
 
 	box, err := secretbox.LoadOrCreate(dir, nil)
 	if err != nil {
@@ -227,6 +226,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	efs.Register(reg, efsSvc)
 	fsxSvc := fsx.New(fsx.Options{Store: st, Logger: log, Delay: cfg.ProvisionDelay})
 	fsx.Register(reg, fsxSvc)
+	sagemaker.RegisterJobs(reg, sagemaker.NewJobs(smSvc, trainingFileSystems(efsSvc, fsxSvc)))
 	blobs, err := blob.Open(filepath.Join(st.Dir(), "objects"), blob.Options{})
 	if err != nil {
 		resolver.Close()
@@ -383,3 +383,25 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 // endpointFile holds the URL of the server running on a data dir, for
 // "abacus env".
 const endpointFile = "endpoint"
+
+// trainingFileSystems lets CreateTrainingJob check that the EFS and FSx for
+// Lustre file systems its channels name exist (FSx's LUSTRE is SageMaker's
+// FSxLustre).
+func trainingFileSystems(e *efs.Service, f *fsx.Service) sagemaker.JobOptions {
+	return sagemaker.JobOptions{
+		EFS: sagemaker.FileSystemLookupFunc(func(ctx context.Context, acct model.AccountID, region, id string) (bool, error) {
+			_, err := e.FileSystem(ctx, acct, region, id)
+			if errors.Is(err, efs.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		}),
+		FSx: sagemaker.FileSystemLookupFunc(func(ctx context.Context, acct model.AccountID, region, id string) (bool, error) {
+			fs, err := f.FileSystem(ctx, acct, region, id)
+			if errors.Is(err, fsx.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil && fs.Type == "LUSTRE", err
+		}),
+	}
+}
