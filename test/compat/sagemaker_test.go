@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -1051,4 +1052,39 @@ func TestTerraformSageMaker(t *testing.T) {
 	t.Parallel()
 	s := start(t, "--sagemaker-delay", "-1s")
 	terraform(t, s, "sagemaker")
+}
+
+// TestBoto3Setup1Notebooks runs examples/boto3/setup1_notebooks.py: setup 1
+// end to end with boto3.
+func TestBoto3Setup1Notebooks(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", smDelay)
+	out := runBoto3Example(t, s, "setup1_notebooks.py")
+	if !strings.Contains(out, "setup 1 notebook checks passed") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
+
+// TestCLISetup1 runs the AWS CLI walkthrough examples/cli/setup1.sh.
+func TestCLISetup1(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"aws", "bash", "curl", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
+		}
+	}
+	// Immediate transitions: every AWS CLI call costs a Python start-up.
+	s := start(t, "--sagemaker-delay", "-1s")
+	script, err := filepath.Abs(filepath.Join("..", "..", "examples", "cli", "setup1.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script)
+	cmd.Env = append(cleanAWSEnv(os.Environ()), "HOME="+t.TempDir(),
+		"AWS_ENDPOINT_URL="+s.Endpoint, "AWS_ACCESS_KEY_ID="+rootKeyID, "AWS_SECRET_ACCESS_KEY="+rootSecret,
+		"AWS_DEFAULT_REGION="+region, "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "setup 1 CLI walkthrough passed") {
+		t.Fatalf("setup1.sh: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
+	}
 }
