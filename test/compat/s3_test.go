@@ -540,3 +540,13 @@ func TestS3Checksums(t *testing.T) {
 		})
 	}
 }
+
+// TestBoto3S3UserPrefixes runs the boto3 example of setup 2's S3 part.
+func TestBoto3S3UserPrefixes(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	out := runBoto3Example(t, s, "s3_user_prefixes.py")
+	if !strings.Contains(out, "setup 2 S3 checks passed") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
