@@ -374,3 +374,14 @@ func mapsEqual(a, b map[string]int) bool {
 	}
 	return true
 }
+
+// TestBoto3Setup2 runs examples/boto3/setup2_studio_abac.py: setup 2 with
+// boto3 through Studio sessions.
+func TestBoto3Setup2(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "1s")
+	out := runBoto3Example(t, s, "setup2_studio_abac.py")
+	if !strings.Contains(out, "setup 2 checks passed") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
