@@ -9,6 +9,7 @@
 //	abacus env [flags]        print shell exports for a data dir's server
 //	abacus policy ...         validate and simulate IAM policies offline
 //	abacus audit ...          query the audit trail of a running server
+//	abacus studio credentials print a Studio user's session credentials
 //	abacus version            print the version
 package main
 
@@ -28,6 +29,8 @@ Usage:
   abacus env [flags]       print shell exports (AWS_ENDPOINT_URL, keys, region) for a data dir
   abacus policy CMD ...    validate and simulate IAM policies offline (validate | simulate)
   abacus audit [flags]     query the audit trail of a running server
+  abacus studio credentials --domain-id D --user-profile U
+                           print a SageMaker Studio user's session credentials (credential_process JSON)
   abacus version           print the version
 
 Run "abacus COMMAND -h" for the flags of a command.
