@@ -214,7 +214,7 @@ func parseRef(c *op.Call, id string) ref {
 		return r
 	}
 	parts := strings.SplitN(id, ":", 7)
-	if len(parts) != 7 || parts[2] != "secretsmanager" || parts[5] != "secret" {
+	if len(parts) != 7 || parts[1] != "aws" || parts[2] != "secretsmanager" || parts[5] != "secret" {
 		return ref{region: c.Region, name: "\x00invalid"}
 	}
 	if parts[4] != string(c.Account) {
