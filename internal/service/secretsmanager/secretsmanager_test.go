@@ -429,7 +429,7 @@ func TestChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := op.Check{Action: "secretsmanager:GetSecretValue", Resource: out.ARN,
-		Context: map[string][]string{"secretsmanager:SecretId": {out.ARN}, "secretsmanager:SecretPrimaryRegion": {"us-east-1"}, "secretsmanager:VersionStage": {"AWSCURRENT"}},
+		Context:      map[string][]string{"secretsmanager:SecretId": {out.ARN}, "secretsmanager:SecretPrimaryRegion": {"us-east-1"}, "secretsmanager:VersionStage": {"AWSCURRENT"}},
 		ResourceTags: map[string]string{"owner": "alice"}, TagKeyPrefix: "secretsmanager:ResourceTag/",
 		ResourcePolicy: `{"Version":"2012-10-17","Statement":[]}`}
 	if diff := cmp.Diff([]op.Check{want}, checks); diff != "" {
