@@ -550,3 +550,11 @@ func TestBoto3S3UserPrefixes(t *testing.T) {
 		t.Fatalf("unexpected output:\n%s", out)
 	}
 }
+
+// TestTerraformS3 applies examples/terraform/s3 (aws_s3_bucket with tags
+// and aws_s3_bucket_policy), plans clean and destroys.
+func TestTerraformS3(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	terraform(t, s, "s3")
+}

@@ -74,4 +74,5 @@ func Register(r *op.Registry, s *Service) {
 		Authorize: s.authorizeGetBucketPolicy, Handle: s.GetBucketPolicy})
 	op.Register(r, op.Spec[BucketInput, Empty]{Service: svc, Name: "DeleteBucketPolicy",
 		Authorize: s.authorizeDeleteBucketPolicy, Handle: s.DeleteBucketPolicy})
+	registerConfig(r, s)
 }

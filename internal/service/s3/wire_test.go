@@ -56,6 +56,12 @@ func TestShapesMatchBotocore(t *testing.T) {
 				if strings.Contains(p, "Policy: Go type []uint8 does not fit string shape Policy") {
 					continue
 				}
+				// The xsi namespace declaration of an ACL grantee is an
+				// attribute botocore's model leaves to its xmlNamespace.
+				if strings.Contains(p, "XMLNSXsi") {
+					continue
+				}
+
 				t.Errorf("shapecheck s3.%s: %s", e.Name(), p)
 			}
 		})
