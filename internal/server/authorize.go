@@ -61,7 +61,10 @@ func (s *Server) decide(ctx context.Context, x *exchange, c *op.Call, ch op.Chec
 		// SetSourceIdentity); it needs no Resource element.
 		kind := policy.KindResource
 		if len(ch.Action) > 4 && strings.EqualFold(ch.Action[:4], "sts:") {
+			// A trust policy must allow even within the account: an
+			// identity policy alone cannot let a caller assume a role.
 			kind = policy.KindTrust
+			in.ResourcePolicyRequired = true
 		}
 		rp, err := s.policies.get(ch.ResourcePolicy, kind, ch.Resource)
 		if err != nil {
