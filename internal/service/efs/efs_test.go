@@ -24,6 +24,11 @@ const delay = 10 * time.Second
 
 func newService(t *testing.T, now *time.Time) (*efs.Service, *op.Registry) {
 	t.Helper()
+	return newServiceTB(t, now)
+}
+
+func newServiceTB(t testing.TB, now *time.Time) (*efs.Service, *op.Registry) {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), sqlite.Options{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
