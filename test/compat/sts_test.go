@@ -153,3 +153,34 @@ func TestChangesTakeEffectOnTheNextRequest(t *testing.T) {
 		t.Fatalf("with an inactive key: %v", err)
 	}
 }
+
+// TestTrustPolicyMustAllow: an identity policy that allows sts:AssumeRole
+// is not enough when the role's trust policy does not let the caller in
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html).
+func TestTrustPolicyMustAllow(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	if _, err := admin.CreateUser(c, &iam.CreateUserInput{UserName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("assume-any"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := admin.CreateAccessKey(c, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	if _, err := admin.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("notebook-exec"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sts.NewFromConfig(s.config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, "")).AssumeRole(c, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/notebook-exec"), RoleSessionName: aws.String("probe"),
+	})
+	if apiCode(err) != "AccessDenied" {
+		t.Fatalf("AssumeRole of a role whose trust policy names only SageMaker: %v", err)
+	}
+}
