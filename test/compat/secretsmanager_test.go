@@ -240,7 +240,7 @@ func TestSecretsManagerOperations(t *testing.T) {
 // the server log.
 func TestSecretsPerUserABAC(t *testing.T) {
 	t.Parallel()
-	s := start(t)
+	s := start(t, "--log-level", "debug")
 	c := ctx(t)
 	policy := `{"Version":"2012-10-17","Statement":[
 	 {"Sid":"OwnSecrets","Effect":"Allow","Action":"secretsmanager:*","Resource":"arn:aws:secretsmanager:*:*:secret:user-secrets/${aws:SourceIdentity}/*"},
@@ -263,6 +263,15 @@ func TestSecretsPerUserABAC(t *testing.T) {
 	got, err := alice.GetSecretValue(c, &secretsmanager.GetSecretValueInput{SecretId: aws.String("user-secrets/alice/token")})
 	if err != nil || aws.ToString(got.SecretString) != values["alice"] {
 		t.Fatalf("alice reads her secret: %v", err)
+	}
+	// A binary value too: neither its bytes nor their base64 may be logged.
+	const binary = "binary-marker-5c3e"
+	if _, err := alice.PutSecretValue(c, &secretsmanager.PutSecretValueInput{SecretId: aws.String("user-secrets/alice/token"), SecretBinary: []byte(binary)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = alice.GetSecretValue(c, &secretsmanager.GetSecretValueInput{SecretId: aws.String("user-secrets/alice/token")})
+	if err != nil || string(got.SecretBinary) != binary {
+		t.Fatalf("alice reads her binary value: %v", err)
 	}
 	// Denials: bob's secret by name and ARN, creating under bob's prefix,
 	// deleting bob's secret.
@@ -344,7 +353,7 @@ func TestSecretsPerUserABAC(t *testing.T) {
 	}
 	sawDenied := false
 	for _, raw := range events {
-		for _, v := range []string{values["alice"], values["bob"], "tagged-value-91c", "overwritten"} {
+		for _, v := range []string{values["alice"], values["bob"], "tagged-value-91c", "overwritten", binary, "YmluYXJ5LW1hcmtlci01YzNl"} {
 			if strings.Contains(raw, v) {
 				t.Errorf("audit event contains a secret value: %s", raw)
 			}
@@ -371,7 +380,7 @@ func TestSecretsPerUserABAC(t *testing.T) {
 	if !sawDenied {
 		t.Error("no denial in the audit trail")
 	}
-	for _, v := range values {
+	for _, v := range []string{values["alice"], values["bob"], binary, "YmluYXJ5LW1hcmtlci01YzNl"} {
 		if strings.Contains(s.Log(), v) {
 			t.Errorf("server log contains a secret value")
 		}
