@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 //
 //	go test ./test/compat -run '^$' -bench S3 -benchtime 5s
 //
+// The "c16" variants of the 1 KiB cases keep 16 requests in flight.
 // Each reports MB/s, req/s, the client's B/op and allocs/op, and
 // server-peak-RSS-MiB: the abacus process's peak resident set (VmHWM)
 // after the run, which shows whether memory stays flat as objects grow.
@@ -112,7 +115,42 @@ func (p *s3Pattern) Read(b []byte) (int, error) {
 	return int(n), nil
 }
 
+// s3Parallel runs fn from 16 goroutines (on a machine with 2 cores,
+// parallelism 8) and reports req/s.
+func s3Parallel(b *testing.B, s *s3BenchServer, size int64, fn func(hc *http.Client, i int)) {
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.SetParallelism(16 / max(1, runtime.GOMAXPROCS(0)))
+	var n atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		hc := &http.Client{}
+		for pb.Next() {
+			fn(hc, int(n.Add(1)))
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+	b.ReportMetric(s.peakRSS(), "server-peak-RSS-MiB")
+}
+
 func BenchmarkS3(b *testing.B) {
+	b.Run("PutObject/1KiB-c16", func(b *testing.B) {
+		s := startS3Bench(b)
+		s3BenchDo(b, &http.Client{}, "PUT", s.endpoint+"/bench", nil, 0)
+		s3Parallel(b, s, 1<<10, func(hc *http.Client, i int) {
+			s3BenchDo(b, hc, "PUT", fmt.Sprintf("%s/bench/k%d", s.endpoint, i%64), &s3Pattern{left: 1 << 10}, 1<<10)
+		})
+	})
+	b.Run("GetObject/1KiB-c16", func(b *testing.B) {
+		s := startS3Bench(b)
+		hc := &http.Client{}
+		s3BenchDo(b, hc, "PUT", s.endpoint+"/bench", nil, 0)
+		s3BenchDo(b, hc, "PUT", s.endpoint+"/bench/obj", &s3Pattern{left: 1 << 10}, 1<<10)
+		s3Parallel(b, s, 1<<10, func(hc *http.Client, _ int) {
+			s3BenchDo(b, hc, "GET", s.endpoint+"/bench/obj", nil, 1<<10)
+		})
+	})
 	for _, size := range []int64{1 << 10, 64 << 20} {
 		name := "1KiB"
 		if size > 1<<20 {
