@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -383,5 +384,31 @@ func TestBoto3Setup2(t *testing.T) {
 	out := runBoto3Example(t, s, "setup2_studio_abac.py")
 	if !strings.Contains(out, "setup 2 checks passed") {
 		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
+
+// TestCLISetup2 runs the AWS CLI walkthrough examples/cli/setup2.sh, whose
+// Studio users get their credentials from `abacus studio credentials` as a
+// credential_process.
+func TestCLISetup2(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"aws", "bash", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
+		}
+	}
+	// Immediate transitions: every AWS CLI call costs a Python start-up.
+	s := start(t, "--sagemaker-delay", "-1s")
+	script, err := filepath.Abs(filepath.Join("..", "..", "examples", "cli", "setup2.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script)
+	cmd.Env = append(cleanAWSEnv(os.Environ()), "HOME="+t.TempDir(), "ABACUS="+binary,
+		"AWS_ENDPOINT_URL="+s.Endpoint, "AWS_ACCESS_KEY_ID="+rootKeyID, "AWS_SECRET_ACCESS_KEY="+rootSecret,
+		"AWS_DEFAULT_REGION="+region, "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "setup 2 CLI walkthrough passed") {
+		t.Fatalf("setup2.sh: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
 	}
 }
