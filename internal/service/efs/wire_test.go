@@ -83,4 +83,3 @@ func TestWire(t *testing.T) {
 		})
 	}
 }
-
