@@ -764,16 +764,28 @@ func TestStudioCredentials(t *testing.T) {
 		t.Errorf("audited identity %+v", ev.UserIdentity)
 	}
 
-	// Every request of the session carries sagemaker:UserProfileName: the
+	// SageMaker requests of the session carry sagemaker:UserProfileName: the
 	// Describe statement above applies only through it.
-	t.Run("context keys", func(t *testing.T) {
-		if strings.Contains(s.Log(), "STS cannot store session context keys yet") {
-			t.Skip("STS's AssumeRoleAsService does not store session context keys yet (sts.ErrContextKeysUnsupported); the Studio session was minted without sagemaker:DomainId and sagemaker:UserProfileName")
-		}
-		if _, err := alice.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb")}); err != nil {
-			t.Errorf("a statement conditioned on sagemaker:UserProfileName=alice does not apply to alice's Studio session: %v", err)
-		}
-	})
+	if _, err := alice.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb")}); err != nil {
+		t.Errorf("a statement conditioned on sagemaker:UserProfileName=alice does not apply to alice's Studio session: %v", err)
+	}
+	// Another Studio user's session does not match alice's condition.
+	smProfile(t, sm, id, "bob")
+	if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String("sam"), PolicyName: aws.String("studio"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:CreatePresignedDomainUrl","Resource":"arn:aws:sagemaker:*:*:user-profile/` + id + `/*"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	b, err = run("bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cp); err != nil {
+		t.Fatal(err)
+	}
+	bob := sagemaker.NewFromConfig(s.config(cp.AccessKeyId, cp.SecretAccessKey, cp.SessionToken))
+	if _, err := bob.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb")}); apiCode(err) != "AccessDeniedException" {
+		t.Errorf("bob's Studio session passed alice's sagemaker:UserProfileName condition: %v", err)
+	}
 }
 
 // TestNotebookConditionKeys: every request-derived condition key the

@@ -351,11 +351,11 @@ type ListTagsOutput struct {
 }
 
 func registerTags(r *op.Registry, s *Service) {
-	op.Register(r, op.Spec[AddTagsInput, AddTagsOutput]{Service: "sagemaker", Name: "AddTags",
+	register(r, s, op.Spec[AddTagsInput, AddTagsOutput]{Service: "sagemaker", Name: "AddTags",
 		Authorize: s.authorizeAddTags, Handle: s.AddTags})
-	op.Register(r, op.Spec[DeleteTagsInput, DeleteTagsOutput]{Service: "sagemaker", Name: "DeleteTags",
+	register(r, s, op.Spec[DeleteTagsInput, DeleteTagsOutput]{Service: "sagemaker", Name: "DeleteTags",
 		Authorize: s.authorizeDeleteTags, Handle: s.DeleteTags})
-	op.Register(r, op.Spec[ListTagsInput, ListTagsOutput]{Service: "sagemaker", Name: "ListTags", ReadOnly: true,
+	register(r, s, op.Spec[ListTagsInput, ListTagsOutput]{Service: "sagemaker", Name: "ListTags", ReadOnly: true,
 		Authorize: s.authorizeListTags, Handle: s.ListTags})
 }
 
@@ -499,6 +499,53 @@ func (s *Service) ListTags(ctx context.Context, c *op.Call, in *ListTagsInput) (
 	out := &ListTagsOutput{Tags: fromModelTags(page)}
 	if next > 0 {
 		out.NextToken = encodeToken("tags", next)
+	}
+	return out, nil
+}
+
+// StudioKeys returns the Studio context keys (sagemaker:DomainId and
+// sagemaker:UserProfileName) of a call made with credentials SageMaker
+// minted for a Studio user whose role session does not carry them itself,
+// or nil. The principal carries them when STS stores a session's context
+// keys; until it can, SageMaker knows its own Studio sessions by access key
+// and adds the keys to its own checks, so that policies on SageMaker actions
+// (conditions and ${sagemaker:UserProfileName} variables) see them.
+func (s *Service) StudioKeys(ctx context.Context, c *op.Call) (map[string][]string, error) {
+	p := c.Principal
+	if p == nil || p.Session == nil || p.Type != model.PrincipalAssumedRole {
+		return nil, nil
+	}
+	if _, ok := p.Session.ContextKeys[KeyUserProfileName]; ok {
+		return nil, nil
+	}
+	ss, ok, err := s.studioCaller(ctx, c)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return map[string][]string{KeyDomainID: {ss.DomainID}, KeyUserProfileName: {ss.Profile}}, nil
+}
+
+// WithStudioKeys adds [Service.StudioKeys] to every sagemaker: check of
+// checks (copying their contexts); other checks (iam:PassRole) are left as
+// they are.
+func (s *Service) WithStudioKeys(ctx context.Context, c *op.Call, checks []op.Check) ([]op.Check, error) {
+	keys, err := s.StudioKeys(ctx, c)
+	if err != nil || keys == nil {
+		return checks, err
+	}
+	out := slices.Clone(checks)
+	for i := range out {
+		if !strings.HasPrefix(out[i].Action, "sagemaker:") {
+			continue
+		}
+		m := maps.Clone(out[i].Context)
+		if m == nil {
+			m = make(map[string][]string, len(keys))
+		}
+		for k, v := range keys {
+			m[k] = slices.Clone(v)
+		}
+		out[i].Context = m
 	}
 	return out, nil
 }
