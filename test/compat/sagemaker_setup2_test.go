@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,7 +63,7 @@ const sm2Policy = `{"Version":"2012-10-17","Statement":[
 // sm2StudioConfig returns an SDK configuration with the Studio session of
 // a user profile, from `abacus studio credentials` (CreatePresignedDomainUrl
 // signed with the root's keys, then the landing page's credentials).
-func sm2StudioConfig(t *testing.T, s *server, domainID, profile string) aws.Config {
+func sm2StudioConfig(t testing.TB, s *server, domainID, profile string) aws.Config {
 	t.Helper()
 	cmd := exec.Command(binary, "studio", "credentials", "--domain-id", domainID, "--user-profile", profile)
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+s.Endpoint, "AWS_REGION=us-east-1",
@@ -411,4 +412,66 @@ func TestCLISetup2(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "setup 2 CLI walkthrough passed") {
 		t.Fatalf("setup2.sh: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
 	}
+}
+
+// BenchmarkTrainingJobRoundTrip measures CreateTrainingJob and
+// DescribeTrainingJob round trips over loopback against the real binary
+// serving a data dir, made by a Studio user (alice's Studio session of the
+// shared execution role) under setup 2's ABAC policy: SigV4, principal
+// resolution with the session's context keys, every check authorized
+// (CreateTrainingJob: the job with its keys including the file-system
+// path, AddTags for the automatic Studio tags, iam:PassRole; Describe: the
+// job's tags against ${sagemaker:UserProfileName}), the FSx lookup, the
+// store transaction and one durable audit event per request.
+func BenchmarkTrainingJobRoundTrip(b *testing.B) {
+	s := startBench(b, "--data-dir", b.TempDir(), "--sagemaker-delay", "-1s")
+	c := b.Context()
+	admin := iam.NewFromConfig(s.root())
+	role, err := admin.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("studio-exec"), AssumeRolePolicyDocument: aws.String(smStudioTrust)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := admin.PutRolePolicy(c, &iam.PutRolePolicyInput{RoleName: aws.String("studio-exec"), PolicyName: aws.String("user-abac"),
+		PolicyDocument: aws.String(sm2Policy)}); err != nil {
+		b.Fatal(err)
+	}
+	root := sagemaker.NewFromConfig(s.root())
+	d, err := root.CreateDomain(c, &sagemaker.CreateDomainInput{DomainName: aws.String("ml-domain"), AuthMode: smtypes.AuthModeIam,
+		DefaultUserSettings: &smtypes.UserSettings{ExecutionRole: role.Role.Arn},
+		DomainSettings:      &smtypes.DomainSettings{ExecutionRoleIdentityConfig: smtypes.ExecutionRoleIdentityConfigUserProfileName},
+		SubnetIds:           []string{"subnet-0123456789abcdef0"}, VpcId: aws.String("vpc-0123456789abcdef0")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	domain := aws.ToString(d.DomainId)
+	if _, err := root.CreateUserProfile(c, &sagemaker.CreateUserProfileInput{DomainId: aws.String(domain), UserProfileName: aws.String("alice")}); err != nil {
+		b.Fatal(err)
+	}
+	lustre, err := fsx.NewFromConfig(s.root()).CreateFileSystem(c, &fsx.CreateFileSystemInput{FileSystemType: fsxtypes.FileSystemTypeLustre,
+		StorageCapacity: aws.Int32(1200), SubnetIds: []string{"subnet-0123456789abcdef0"},
+		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsID := aws.ToString(lustre.FileSystem.FileSystemId)
+	alice := sagemaker.NewFromConfig(sm2StudioConfig(b, s, domain, "alice"))
+	if _, err := alice.CreateTrainingJob(c, sm2Training(fsID, "alice-bench", "/fsx/users/alice")); err != nil {
+		b.Fatal(err)
+	}
+	var n atomic.Int64
+	b.Run("CreateTrainingJob", func(b *testing.B) {
+		runConcurrent(b, 16, func() error {
+			_, err := alice.CreateTrainingJob(b.Context(), sm2Training(fsID, fmt.Sprintf("alice-%d", n.Add(1)), "/fsx/users/alice"))
+			return err
+		})
+	})
+	b.Run("DescribeTrainingJob", func(b *testing.B) {
+		runConcurrent(b, 16, func() error {
+			out, err := alice.DescribeTrainingJob(b.Context(), &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("alice-bench")})
+			if err == nil && aws.ToString(out.TrainingJobName) != "alice-bench" {
+				err = fmt.Errorf("described %s", aws.ToString(out.TrainingJobName))
+			}
+			return err
+		})
+	})
 }
