@@ -34,6 +34,17 @@ func (s *Service) bucketCheck(ctx context.Context, name, action string, keys map
 // objectChecks are checks of actions on one object, with
 // s3:ExistingObjectTag/* from the object's tags when it exists.
 func (s *Service) objectChecks(ctx context.Context, bucketName, key string, keys map[string][]string, actions ...string) ([]op.Check, error) {
+	return s.objectChecksTags(ctx, bucketName, key, keys, true, actions...)
+}
+
+// writeChecks are the checks of a write that creates or replaces the
+// object: the tagging action it implies is about the new object's tags, so
+// no s3:ExistingObjectTag/* keys are set.
+func (s *Service) writeChecks(ctx context.Context, bucketName, key string, keys map[string][]string, actions ...string) ([]op.Check, error) {
+	return s.objectChecksTags(ctx, bucketName, key, keys, false, actions...)
+}
+
+func (s *Service) objectChecksTags(ctx context.Context, bucketName, key string, keys map[string][]string, existing bool, actions ...string) ([]op.Check, error) {
 	var b bucket
 	var tags map[string]string
 	err := s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
@@ -49,19 +60,32 @@ func (s *Service) objectChecks(ctx context.Context, bucketName, key string, keys
 	if err != nil {
 		return nil, err
 	}
-	ctxKeys := map[string][]string{}
-	for k, v := range keys {
-		ctxKeys[k] = v
-	}
-	for k, v := range tags {
-		ctxKeys["s3:ExistingObjectTag/"+k] = []string{v}
-	}
 	checks := make([]op.Check, 0, len(actions))
 	for _, a := range actions {
+		ctxKeys := keys
+		if existing && existingTagActions[a] && len(tags) > 0 {
+			ctxKeys = make(map[string][]string, len(keys)+len(tags))
+			for k, v := range keys {
+				ctxKeys[k] = v
+			}
+			for k, v := range tags {
+				ctxKeys["s3:ExistingObjectTag/"+k] = []string{v}
+			}
+		}
 		checks = append(checks, op.Check{Action: a, Resource: objectARN(bucketName, key), Context: ctxKeys,
 			ResourcePolicy: b.doc.Policy, ResourceOwner: b.owner})
 	}
 	return checks, nil
+}
+
+// existingTagActions are the object actions for which the Service
+// Authorization Reference lists s3:ExistingObjectTag/<key>; for the others
+// (PutObject, DeleteObject, ...) the key is absent, as on AWS.
+var existingTagActions = map[string]bool{
+	"s3:GetObject":           true,
+	"s3:GetObjectTagging":    true,
+	"s3:PutObjectTagging":    true,
+	"s3:DeleteObjectTagging": true,
 }
 
 // listKeys are the condition keys of s3:ListBucket.

@@ -52,7 +52,7 @@ func (s *Service) authorizeCopyObject(ctx context.Context, c *op.Call, in *CopyO
 	if strings.EqualFold(deref(in.TaggingDirective), "REPLACE") && tags != nil {
 		actions = append(actions, "s3:PutObjectTagging")
 	}
-	dst, err := s.objectChecks(ctx, in.Bucket, in.Key, keys, actions...)
+	dst, err := s.writeChecks(ctx, in.Bucket, in.Key, keys, actions...)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Service) authorizeCreateMultipartUpload(ctx context.Context, _ *op.Call
 	if tags != nil {
 		actions = append(actions, "s3:PutObjectTagging")
 	}
-	return s.objectChecks(ctx, in.Bucket, in.Key, writeKeys(in.ACL, tags), actions...)
+	return s.writeChecks(ctx, in.Bucket, in.Key, writeKeys(in.ACL, tags), actions...)
 }
 
 // CreateMultipartUpload starts a multipart upload.

@@ -121,7 +121,7 @@ func (s *Service) authorizePutObject(ctx context.Context, _ *op.Call, in *PutObj
 		// Reference).
 		actions = append(actions, "s3:PutObjectTagging")
 	}
-	return s.objectChecks(ctx, in.Bucket, in.Key, writeKeys(in.ACL, tags), actions...)
+	return s.writeChecks(ctx, in.Bucket, in.Key, writeKeys(in.ACL, tags), actions...)
 }
 
 // readErr turns a failure to read a request body into S3's error: the

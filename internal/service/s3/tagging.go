@@ -114,16 +114,9 @@ func (s *Service) updateBucket(ctx context.Context, c *op.Call, name string, fn 
 }
 
 func (s *Service) authorizePutBucketTagging(ctx context.Context, _ *op.Call, in *PutBucketTaggingInput) ([]op.Check, error) {
-	keys := map[string][]string{}
-	if in.Tagging != nil {
-		tk := []string{}
-		for _, t := range in.Tagging.TagSet {
-			keys["aws:RequestTag/"+t.Key] = []string{t.Value}
-			tk = append(tk, t.Key)
-		}
-		keys["aws:TagKeys"] = tk
-	}
-	return s.bucketCheck(ctx, in.Bucket, "s3:PutBucketTagging", keys)
+	// The Service Authorization Reference lists no condition keys for
+	// s3:PutBucketTagging.
+	return s.bucketCheck(ctx, in.Bucket, "s3:PutBucketTagging", nil)
 }
 
 // PutBucketTagging replaces a bucket's tags (at most 50).
