@@ -239,3 +239,14 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// TestBoto3Setup2EMR runs examples/boto3/setup2_emr.py: clusters reachable
+// only by the user named in their owner tag, with boto3.
+func TestBoto3Setup2EMR(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	out := runBoto3Example(t, s, "setup2_emr.py")
+	if !strings.Contains(out, "setup 2 EMR checks passed") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
