@@ -3,6 +3,7 @@ package secretsmanager
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strconv"
@@ -326,6 +327,7 @@ func (s *Service) GetSecretValue(ctx context.Context, c *op.Call, in *GetSecretV
 	if err != nil {
 		return nil, err
 	}
+	s.touch(ctx, c, sc)
 	return &GetSecretValueOutput{ARN: sc.arn(), Name: sc.doc.Name, VersionId: v.ID, SecretString: str, SecretBinary: bin,
 		VersionStages: append([]string{}, v.Stages...), CreatedDate: v.Created}, nil
 }
@@ -692,4 +694,33 @@ func (s *Service) ValidateResourcePolicy(ctx context.Context, c *op.Call, in *Va
 			CheckName: ptr("SYNTAX_CHECK"), ErrorMessage: ptr(err.Error())}}}, nil
 	}
 	return &ValidateResourcePolicyOutput{PolicyValidationPassed: true, ValidationErrors: []ValidationErrorsEntry{}}, nil
+}
+
+// touch records that the secret was read today (DescribeSecret's
+// LastAccessedDate, which AWS keeps to the day). It writes at most once a
+// day per secret, and a failure only costs the date, not the read.
+func (s *Service) touch(ctx context.Context, c *op.Call, sc *secret) {
+	day := s.callTime(c).Truncate(24 * time.Hour)
+	if sc.doc.LastAccessedDate != nil && !sc.doc.LastAccessedDate.Before(day) {
+		return
+	}
+	err := s.update(ctx, func(ctx context.Context, tx store.Tx) error {
+		cur, err := s.find(ctx, tx, c, sc.arn(), s.callTime(c))
+		if err != nil {
+			return err
+		}
+		if cur.doc.LastAccessedDate != nil && !cur.doc.LastAccessedDate.Before(day) {
+			return nil
+		}
+		cur.doc.LastAccessedDate = &day
+		cur.res.UpdateDate = s.callTime(c)
+		if err := cur.encode(); err != nil {
+			return err
+		}
+		_, err = tx.UpdateResource(ctx, c.Account, cur.res)
+		return err
+	})
+	if err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "record the last access of a secret", slog.String("arn", sc.arn()), slog.Any("error", err))
+	}
 }

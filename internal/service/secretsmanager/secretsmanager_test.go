@@ -528,3 +528,26 @@ func TestMapError(t *testing.T) {
 		t.Error("MapError claimed an unknown error")
 	}
 }
+
+// TestLastAccessedDate: GetSecretValue records the day of the last read,
+// as DescribeSecret's LastAccessedDate does on AWS.
+func TestLastAccessedDate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if _, err := f.svc.CreateSecret(f.ctx, f.call(0), &sm.CreateSecretInput{Name: "s", SecretString: secret("v")}); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := f.svc.DescribeSecret(f.ctx, f.call(0), &sm.SecretIDInput{SecretId: "s"})
+	if d.LastAccessedDate != nil {
+		t.Fatalf("LastAccessedDate before any read: %v", d.LastAccessedDate)
+	}
+	for _, after := range []time.Duration{time.Hour, 30 * time.Hour} {
+		if _, err := f.svc.GetSecretValue(f.ctx, f.call(after), &sm.GetSecretValueInput{SecretId: "s"}); err != nil {
+			t.Fatal(err)
+		}
+		d, _ = f.svc.DescribeSecret(f.ctx, f.call(after), &sm.SecretIDInput{SecretId: "s"})
+		if want := t0.Add(after).Truncate(24 * time.Hour); d.LastAccessedDate == nil || !d.LastAccessedDate.Equal(want) {
+			t.Errorf("after a read at +%v: LastAccessedDate %v, want %v", after, d.LastAccessedDate, want)
+		}
+	}
+}
