@@ -2,6 +2,7 @@ package secretsmanager
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"regexp"
@@ -639,6 +640,9 @@ func (s *Service) PutResourcePolicy(ctx context.Context, c *op.Call, in *PutReso
 	if err := s.validate(in.ResourcePolicy); err != nil {
 		return nil, newError(CodeMalformedPolicy, "%s", err.Error())
 	}
+	if in.BlockPublicPolicy != nil && *in.BlockPublicPolicy && grantsPublicAccess(in.ResourcePolicy) {
+		return nil, newError(CodePublicPolicy, "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.")
+	}
 	sc, err := s.mutate(ctx, c, in.SecretId, false, func(_ context.Context, _ store.Tx, sc *secret, _ time.Time) error {
 		sc.doc.ResourcePolicy = in.ResourcePolicy
 		return nil
@@ -723,4 +727,54 @@ func (s *Service) touch(ctx context.Context, c *op.Call, sc *secret) {
 	if err != nil {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "record the last access of a secret", slog.String("arn", sc.arn()), slog.Any("error", err))
 	}
+}
+
+// grantsPublicAccess reports whether a resource policy has an Allow
+// statement for every principal ("*" or {"AWS": "*"}) without a Condition
+// that could narrow it: what BlockPublicPolicy refuses. A document that
+// does not parse is not public (validation reports it).
+func grantsPublicAccess(doc string) bool {
+	var p struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return false
+	}
+	type statement struct {
+		Effect    string
+		Principal json.RawMessage
+		Condition json.RawMessage
+	}
+	var list []statement
+	if json.Unmarshal(p.Statement, &list) != nil {
+		var one statement
+		if json.Unmarshal(p.Statement, &one) != nil {
+			return false
+		}
+		list = []statement{one}
+	}
+	isStar := func(raw json.RawMessage) bool {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s == "*"
+		}
+		var l []string
+		if json.Unmarshal(raw, &l) == nil {
+			return slices.Contains(l, "*")
+		}
+		return false
+	}
+	for _, st := range list {
+		if st.Effect != "Allow" || len(st.Condition) > 0 && string(st.Condition) != "{}" {
+			continue
+		}
+		if isStar(st.Principal) {
+			return true
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(st.Principal, &m) == nil && isStar(m["AWS"]) {
+			return true
+		}
+	}
+	return false
 }

@@ -551,3 +551,34 @@ func TestLastAccessedDate(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockPublicPolicy: with BlockPublicPolicy, a policy that allows
+// every principal without a condition is PublicPolicyException; a scoped
+// one is accepted
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html).
+func TestBlockPublicPolicy(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if _, err := f.svc.CreateSecret(f.ctx, f.call(0), &sm.CreateSecretInput{Name: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, doc string
+		public    bool
+	}{
+		{"star", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`, true},
+		{"AWS star", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"secretsmanager:*","Resource":"*"}}`, true},
+		{"conditioned", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}]}`, false},
+		{"account", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`, false},
+		{"deny star", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}`, false},
+	}
+	for _, tt := range tests {
+		_, err := f.svc.PutResourcePolicy(f.ctx, f.call(0), &sm.PutResourcePolicyInput{SecretId: "s", ResourcePolicy: tt.doc, BlockPublicPolicy: new(true)})
+		if tt.public != errors.Is(err, &sm.Error{Code: sm.CodePublicPolicy}) || (!tt.public && err != nil) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if _, err := f.svc.PutResourcePolicy(f.ctx, f.call(0), &sm.PutResourcePolicyInput{SecretId: "s", ResourcePolicy: tt.doc}); err != nil {
+			t.Errorf("%s without BlockPublicPolicy: %v", tt.name, err)
+		}
+	}
+}
