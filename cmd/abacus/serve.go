@@ -211,7 +211,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	})
 	sts.Register(reg, stsSvc)
 	cloudtrail.Register(reg, cloudtrail.New(st))
-	smSvc := sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay, Roles: studioRoles{stsSvc, log}})
+	smSvc := sagemaker.New(sagemaker.Options{Store: st, Logger: log, Delay: cfg.SageMakerDelay, Roles: studioRoles{stsSvc}})
 	sagemaker.Register(reg, smSvc)
 
 	box, err := secretbox.LoadOrCreate(dir, nil)
@@ -289,23 +289,12 @@ func serviceTrust(_ context.Context, trustPolicy, service, action, roleARN strin
 // AssumeRoleAsService for the SageMaker service principal.
 type studioRoles struct {
 	sts *sts.Service
-	log *slog.Logger
 }
 
-// AssumeRoleAsService implements sagemaker.RoleAssumer. While STS cannot
-// store session context keys (sts.ErrContextKeysUnsupported) the session
-// is minted without them and a warning is logged: its requests then lack
-// sagemaker:DomainId and sagemaker:UserProfileName.
+// AssumeRoleAsService implements sagemaker.RoleAssumer.
 func (r studioRoles) AssumeRoleAsService(ctx context.Context, req sagemaker.RoleSessionRequest) (sagemaker.RoleCredentials, error) {
-	in := sts.ServiceSession{Service: sagemaker.ServicePrincipal, RoleARN: req.RoleARN, SessionName: req.SessionName,
-		SourceIdentity: req.SourceIdentity, ContextKeys: req.ContextKeys, Duration: req.Duration}
-	out, err := r.sts.AssumeRoleAsService(ctx, in)
-	if errors.Is(err, sts.ErrContextKeysUnsupported) {
-		r.log.Warn("STS cannot store session context keys yet: the Studio session lacks sagemaker:DomainId and sagemaker:UserProfileName",
-			slog.String("role", req.RoleARN))
-		in.ContextKeys = nil
-		out, err = r.sts.AssumeRoleAsService(ctx, in)
-	}
+	out, err := r.sts.AssumeRoleAsService(ctx, sts.ServiceSession{Service: sagemaker.ServicePrincipal, RoleARN: req.RoleARN,
+		SessionName: req.SessionName, SourceIdentity: req.SourceIdentity, ContextKeys: req.ContextKeys, Duration: req.Duration, Region: req.Region})
 	if err != nil {
 		return sagemaker.RoleCredentials{}, err
 	}

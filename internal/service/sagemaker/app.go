@@ -82,13 +82,13 @@ type ListAppsOutput struct {
 }
 
 func registerApps(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreateAppInput, CreateAppOutput]{Service: "sagemaker", Name: "CreateApp",
+	op.Register(r, op.Spec[CreateAppInput, CreateAppOutput]{Service: "sagemaker", Name: "CreateApp",
 		Authorize: s.authorizeCreateApp, Handle: s.CreateApp})
-	register(r, s, op.Spec[AppInput, DescribeAppOutput]{Service: "sagemaker", Name: "DescribeApp", ReadOnly: true,
+	op.Register(r, op.Spec[AppInput, DescribeAppOutput]{Service: "sagemaker", Name: "DescribeApp", ReadOnly: true,
 		Authorize: s.appAuth("sagemaker:DescribeApp"), Handle: s.DescribeApp})
-	register(r, s, op.Spec[ListAppsInput, ListAppsOutput]{Service: "sagemaker", Name: "ListApps", ReadOnly: true,
+	op.Register(r, op.Spec[ListAppsInput, ListAppsOutput]{Service: "sagemaker", Name: "ListApps", ReadOnly: true,
 		Authorize: op.Any[ListAppsInput]("sagemaker:ListApps"), Handle: s.ListApps})
-	register(r, s, op.Spec[AppInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteApp",
+	op.Register(r, op.Spec[AppInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteApp",
 		Authorize: s.appAuth("sagemaker:DeleteApp"), Handle: s.DeleteApp})
 }
 

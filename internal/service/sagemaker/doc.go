@@ -6,10 +6,9 @@
 //
 // # Flow
 //
-// Every operation is registered once (see Register in register.go; each
-// resource file has its own registerXxx function that Register calls) with
-// register, which is op.Register plus [Service.WithStudioKeys]: the Studio
-// context keys on every sagemaker: check of a Studio session's calls. Its Authorize function returns every check the Service
+// Every operation is registered once with [op.Register] (see Register in
+// register.go; each resource file has its own registerXxx function that
+// Register calls). Its Authorize function returns every check the Service
 // Authorization Reference lists for the operation; its Handle function runs
 // in one store transaction:
 //

@@ -166,15 +166,15 @@ func validateCreateDomain(in *CreateDomainInput) error {
 }
 
 func registerStudio(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreateDomainInput, CreateDomainOutput]{Service: "sagemaker", Name: "CreateDomain",
+	op.Register(r, op.Spec[CreateDomainInput, CreateDomainOutput]{Service: "sagemaker", Name: "CreateDomain",
 		Authorize: s.authorizeCreateDomain, Handle: s.CreateDomain})
-	register(r, s, op.Spec[DomainIDInput, DescribeDomainOutput]{Service: "sagemaker", Name: "DescribeDomain", ReadOnly: true,
+	op.Register(r, op.Spec[DomainIDInput, DescribeDomainOutput]{Service: "sagemaker", Name: "DescribeDomain", ReadOnly: true,
 		Authorize: s.domainAuth("sagemaker:DescribeDomain"), Handle: s.DescribeDomain})
-	register(r, s, op.Spec[ListDomainsInput, ListDomainsOutput]{Service: "sagemaker", Name: "ListDomains", ReadOnly: true,
+	op.Register(r, op.Spec[ListDomainsInput, ListDomainsOutput]{Service: "sagemaker", Name: "ListDomains", ReadOnly: true,
 		Authorize: op.Any[ListDomainsInput]("sagemaker:ListDomains"), Handle: s.ListDomains})
-	register(r, s, op.Spec[UpdateDomainInput, UpdateDomainOutput]{Service: "sagemaker", Name: "UpdateDomain",
+	op.Register(r, op.Spec[UpdateDomainInput, UpdateDomainOutput]{Service: "sagemaker", Name: "UpdateDomain",
 		Authorize: s.authorizeUpdateDomain, Handle: s.UpdateDomain})
-	register(r, s, op.Spec[DeleteDomainInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteDomain",
+	op.Register(r, op.Spec[DeleteDomainInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteDomain",
 		Authorize: func(ctx context.Context, c *op.Call, in *DeleteDomainInput) ([]op.Check, error) {
 			return s.domainAuth("sagemaker:DeleteDomain")(ctx, c, &DomainIDInput{DomainId: in.DomainId})
 		}, Handle: s.DeleteDomain})

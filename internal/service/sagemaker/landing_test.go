@@ -168,9 +168,9 @@ func TestStudioSessions(t *testing.T) {
 		}
 		want := []sagemaker.RoleSessionRequest{
 			{RoleARN: "arn:aws:iam::123456789012:role/domain-exec", SessionName: "SageMaker",
-				ContextKeys: map[string][]string{"sagemaker:DomainId": {id}, "sagemaker:UserProfileName": {"alice"}}, Duration: 30 * time.Minute},
+				ContextKeys: map[string][]string{"sagemaker:DomainId": {id}, "sagemaker:UserProfileName": {"alice"}}, Duration: 30 * time.Minute, Region: "us-east-1"},
 			{RoleARN: "arn:aws:iam::123456789012:role/bob-exec", SessionName: "SageMaker",
-				ContextKeys: map[string][]string{"sagemaker:DomainId": {id}, "sagemaker:UserProfileName": {"bob"}}, Duration: 30 * time.Minute},
+				ContextKeys: map[string][]string{"sagemaker:DomainId": {id}, "sagemaker:UserProfileName": {"bob"}}, Duration: 30 * time.Minute, Region: "us-east-1"},
 		}
 		if identity == "USER_PROFILE_NAME" {
 			want[0].SourceIdentity, want[1].SourceIdentity = "alice", "bob"
@@ -263,56 +263,5 @@ func TestPresignedDomainURLRules(t *testing.T) {
 		if _, err := f.svc.CreatePresignedDomainUrl(ctx, at(2*delay), &tt.in); code(err) != tt.want {
 			t.Errorf("%s: %v, want %s", tt.name, err, tt.want)
 		}
-	}
-}
-
-// TestStudioKeysOnSageMakerChecks: requests made with credentials minted
-// for a Studio user carry sagemaker:DomainId and sagemaker:UserProfileName
-// on SageMaker's checks even when the role session itself does not carry
-// them (not on iam:PassRole); other role sessions get nothing.
-func TestStudioKeysOnSageMakerChecks(t *testing.T) {
-	t.Parallel()
-	f, id := studioFixture(t, "USER_PROFILE_NAME")
-	ctx := context.Background()
-	out, err := f.svc.CreatePresignedDomainUrl(ctx, at(2*delay), &sagemaker.CreatePresignedDomainUrlInput{DomainId: id, UserProfileName: "bob"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, tok := token(t, out.AuthorizedUrl)
-	l, err := f.svc.OpenLanding(ctx, acct, page, tok, t0.Add(2*delay))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr, err := f.svc.StudioCredentials(ctx, acct, page, l.Cookie, t0.Add(2*delay))
-	if err != nil {
-		t.Fatal(err)
-	}
-	session := func(key string) *op.Call {
-		c := at(2 * delay)
-		c.Principal = &model.Principal{Type: model.PrincipalAssumedRole, AccountID: acct, AccessKeyID: key, Temporary: true,
-			ARN: "arn:aws:sts::123456789012:assumed-role/bob-exec/SageMaker", Session: &model.RoleSession{RoleName: "bob-exec", Name: "SageMaker"}}
-		return c
-	}
-	e, _ := f.reg.Lookup("sagemaker", "CreateNotebookInstance")
-	in := &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: "k", InstanceType: "ml.t3.medium", RoleArn: role}
-	checks, err := e.Authorize(ctx, session(cr.AccessKeyID), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ch := range checks {
-		_, has := ch.Context["sagemaker:UserProfileName"]
-		if wantKeys := ch.Action != "iam:PassRole"; has != wantKeys {
-			t.Errorf("%s: Studio keys present %v, want %v (%v)", ch.Action, has, wantKeys, ch.Context)
-		}
-		if has && (ch.Context["sagemaker:UserProfileName"][0] != "bob" || ch.Context["sagemaker:DomainId"][0] != id) {
-			t.Errorf("%s: %v", ch.Action, ch.Context)
-		}
-	}
-	checks, err = e.Authorize(ctx, session("ASIAOTHER"), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, has := checks[0].Context["sagemaker:UserProfileName"]; has {
-		t.Errorf("a role session SageMaker did not mint got Studio keys: %v", checks[0].Context)
 	}
 }

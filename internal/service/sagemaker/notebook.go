@@ -194,19 +194,19 @@ type notebookDoc struct {
 }
 
 func registerNotebookInstances(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreateNotebookInstanceInput, CreateNotebookInstanceOutput]{Service: "sagemaker", Name: "CreateNotebookInstance",
+	op.Register(r, op.Spec[CreateNotebookInstanceInput, CreateNotebookInstanceOutput]{Service: "sagemaker", Name: "CreateNotebookInstance",
 		Authorize: s.authorizeCreateNotebookInstance, Handle: s.CreateNotebookInstance})
-	register(r, s, op.Spec[NotebookInstanceNameInput, DescribeNotebookInstanceOutput]{Service: "sagemaker", Name: "DescribeNotebookInstance", ReadOnly: true,
+	op.Register(r, op.Spec[NotebookInstanceNameInput, DescribeNotebookInstanceOutput]{Service: "sagemaker", Name: "DescribeNotebookInstance", ReadOnly: true,
 		Authorize: s.notebookAuth("sagemaker:DescribeNotebookInstance"), Handle: s.DescribeNotebookInstance})
-	register(r, s, op.Spec[ListNotebookInstancesInput, ListNotebookInstancesOutput]{Service: "sagemaker", Name: "ListNotebookInstances", ReadOnly: true,
+	op.Register(r, op.Spec[ListNotebookInstancesInput, ListNotebookInstancesOutput]{Service: "sagemaker", Name: "ListNotebookInstances", ReadOnly: true,
 		Authorize: op.Any[ListNotebookInstancesInput]("sagemaker:ListNotebookInstances"), Handle: s.ListNotebookInstances})
-	register(r, s, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "StartNotebookInstance",
+	op.Register(r, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "StartNotebookInstance",
 		Authorize: s.notebookAuth("sagemaker:StartNotebookInstance"), Handle: s.StartNotebookInstance})
-	register(r, s, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "StopNotebookInstance",
+	op.Register(r, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "StopNotebookInstance",
 		Authorize: s.notebookAuth("sagemaker:StopNotebookInstance"), Handle: s.StopNotebookInstance})
-	register(r, s, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteNotebookInstance",
+	op.Register(r, op.Spec[NotebookInstanceNameInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteNotebookInstance",
 		Authorize: s.notebookAuth("sagemaker:DeleteNotebookInstance"), Handle: s.DeleteNotebookInstance})
-	register(r, s, op.Spec[UpdateNotebookInstanceInput, EmptyOutput]{Service: "sagemaker", Name: "UpdateNotebookInstance",
+	op.Register(r, op.Spec[UpdateNotebookInstanceInput, EmptyOutput]{Service: "sagemaker", Name: "UpdateNotebookInstance",
 		Authorize: s.authorizeUpdateNotebookInstance, Handle: s.UpdateNotebookInstance})
 }
 

@@ -104,7 +104,7 @@ type CreatePresignedDomainUrlOutput struct {
 }
 
 func registerPresignedNotebookURL(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreatePresignedNotebookInstanceUrlInput, CreatePresignedNotebookInstanceUrlOutput]{
+	op.Register(r, op.Spec[CreatePresignedNotebookInstanceUrlInput, CreatePresignedNotebookInstanceUrlOutput]{
 		Service: "sagemaker", Name: "CreatePresignedNotebookInstanceUrl", ReadOnly: true,
 		Authorize: func(ctx context.Context, c *op.Call, in *CreatePresignedNotebookInstanceUrlInput) ([]op.Check, error) {
 			if err := checkSessionSeconds(in.SessionExpirationDurationInSeconds); err != nil {
@@ -117,7 +117,7 @@ func registerPresignedNotebookURL(r *op.Registry, s *Service) {
 }
 
 func registerPresignedDomainURL(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreatePresignedDomainUrlInput, CreatePresignedDomainUrlOutput]{
+	op.Register(r, op.Spec[CreatePresignedDomainUrlInput, CreatePresignedDomainUrlOutput]{
 		Service: "sagemaker", Name: "CreatePresignedDomainUrl", ReadOnly: true,
 		Authorize: func(ctx context.Context, c *op.Call, in *CreatePresignedDomainUrlInput) ([]op.Check, error) {
 			if err := validatePresignedDomain(in); err != nil {

@@ -38,6 +38,9 @@ type RoleSessionRequest struct {
 	ContextKeys map[string][]string
 	// Duration is the session's lifetime; zero means one hour.
 	Duration time.Duration
+	// Region is the region the session is for (recorded as the role's
+	// last-used region).
+	Region string
 }
 
 // RoleCredentials are temporary credentials of a role session.

@@ -72,6 +72,7 @@ func (s *Service) StudioCredentials(ctx context.Context, acct model.AccountID, p
 			SessionName: StudioSessionName,
 			ContextKeys: map[string][]string{KeyDomainID: {rec.DomainID}, KeyUserProfileName: {rec.UserProfileName}},
 			Duration:    studioDuration(rec.Expires.Sub(now)),
+			Region:      rec.Region,
 		}
 		if identityConfig(d.Doc) == "USER_PROFILE_NAME" {
 			req.SourceIdentity = rec.UserProfileName
@@ -81,24 +82,7 @@ func (s *Service) StudioCredentials(ctx context.Context, acct model.AccountID, p
 	if err != nil {
 		return RoleCredentials{}, err
 	}
-	creds, err := s.roles.AssumeRoleAsService(ctx, req)
-	if err != nil {
-		return RoleCredentials{}, err
-	}
-	// Remember whose session this is, so that resources it creates get the
-	// Studio tags even where the principal does not carry context keys.
-	err = s.update(ctx, func(ctx context.Context, tx store.Tx) error {
-		e := entry[studioSessionRecord]{
-			Res: model.Resource{Type: storeType(typeStudioSession), ID: creds.AccessKeyID, Status: "Active", CreateDate: now, UpdateDate: now},
-			Doc: studioSessionRecord{Region: rec.Region, DomainID: rec.DomainID, UserProfileName: rec.UserProfileName},
-		}
-		if err := encodeEntry(&e); err != nil {
-			return err
-		}
-		_, err := tx.CreateResource(ctx, acct, e.Res)
-		return err
-	})
-	return creds, err
+	return s.roles.AssumeRoleAsService(ctx, req)
 }
 
 func studioDuration(left time.Duration) time.Duration {

@@ -213,54 +213,19 @@ type studioSession struct {
 	Profile  string
 }
 
-// studioCaller returns the Studio user whose session made the call: from
-// the session's context keys when the principal carries them, else from
-// the record SageMaker keeps of the Studio sessions it minted.
-func (s *Service) studioCaller(ctx context.Context, c *op.Call) (studioSession, bool, error) {
+// studioCaller returns the Studio user whose session made the call: a role
+// session that carries sagemaker:DomainId and sagemaker:UserProfileName (STS
+// puts them on the sessions SageMaker mints for Studio users).
+func studioCaller(c *op.Call) (studioSession, bool) {
 	p := c.Principal
 	if p == nil || p.Session == nil {
-		return studioSession{}, false, nil
+		return studioSession{}, false
 	}
 	d, u := p.Session.ContextKeys[KeyDomainID], p.Session.ContextKeys[KeyUserProfileName]
-	if len(d) == 1 && len(u) == 1 {
-		return studioSession{Region: c.Region, DomainID: d[0], Profile: u[0]}, true, nil
+	if len(d) != 1 || len(u) != 1 {
+		return studioSession{}, false
 	}
-	if p.AccessKeyID == "" {
-		return studioSession{}, false, nil
-	}
-	var rec studioSessionRecord
-	found := false
-	err := s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		r, err := tx.GetResource(ctx, c.Account, storeType(typeStudioSession), p.AccessKeyID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		e, err := decodeEntry[studioSessionRecord](r)
-		if err != nil {
-			return err
-		}
-		rec, found = e.Doc, true
-		return nil
-	})
-	if err != nil || !found {
-		return studioSession{}, false, err
-	}
-	return studioSession{Region: rec.Region, DomainID: rec.DomainID, Profile: rec.UserProfileName}, true, nil
-}
-
-// typeStudioSession is the store type (without the "sagemaker:" prefix) of
-// the record kept for each Studio session SageMaker minted, keyed by the
-// session's access key ID.
-const typeStudioSession = "studio-session"
-
-// studioSessionRecord is what SageMaker remembers of a Studio session.
-type studioSessionRecord struct {
-	Region          string
-	DomainID        string
-	UserProfileName string
+	return studioSession{Region: c.Region, DomainID: d[0], Profile: u[0]}, true
 }
 
 // StudioTags returns the tags SageMaker adds to a resource created by the
@@ -270,12 +235,12 @@ type studioSessionRecord struct {
 // and then the profile (keys with the aws: or sagemaker: prefix are system
 // tags and never propagate).
 func (s *Service) StudioTags(ctx context.Context, c *op.Call) ([]Tag, error) {
-	ss, ok, err := s.studioCaller(ctx, c)
-	if err != nil || !ok {
-		return nil, err
+	ss, ok := studioCaller(c)
+	if !ok {
+		return nil, nil
 	}
 	var out []Tag
-	err = s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		now := s.callTime(c)
 		d, err := getEntry[domainDoc](ctx, s, tx, c.Account, domainLifecycle, TypeDomain, ss.Region, ss.DomainID, now)
 		if errors.Is(err, store.ErrNotFound) {
@@ -351,11 +316,11 @@ type ListTagsOutput struct {
 }
 
 func registerTags(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[AddTagsInput, AddTagsOutput]{Service: "sagemaker", Name: "AddTags",
+	op.Register(r, op.Spec[AddTagsInput, AddTagsOutput]{Service: "sagemaker", Name: "AddTags",
 		Authorize: s.authorizeAddTags, Handle: s.AddTags})
-	register(r, s, op.Spec[DeleteTagsInput, DeleteTagsOutput]{Service: "sagemaker", Name: "DeleteTags",
+	op.Register(r, op.Spec[DeleteTagsInput, DeleteTagsOutput]{Service: "sagemaker", Name: "DeleteTags",
 		Authorize: s.authorizeDeleteTags, Handle: s.DeleteTags})
-	register(r, s, op.Spec[ListTagsInput, ListTagsOutput]{Service: "sagemaker", Name: "ListTags", ReadOnly: true,
+	op.Register(r, op.Spec[ListTagsInput, ListTagsOutput]{Service: "sagemaker", Name: "ListTags", ReadOnly: true,
 		Authorize: s.authorizeListTags, Handle: s.ListTags})
 }
 
@@ -499,53 +464,6 @@ func (s *Service) ListTags(ctx context.Context, c *op.Call, in *ListTagsInput) (
 	out := &ListTagsOutput{Tags: fromModelTags(page)}
 	if next > 0 {
 		out.NextToken = encodeToken("tags", next)
-	}
-	return out, nil
-}
-
-// StudioKeys returns the Studio context keys (sagemaker:DomainId and
-// sagemaker:UserProfileName) of a call made with credentials SageMaker
-// minted for a Studio user whose role session does not carry them itself,
-// or nil. The principal carries them when STS stores a session's context
-// keys; until it can, SageMaker knows its own Studio sessions by access key
-// and adds the keys to its own checks, so that policies on SageMaker actions
-// (conditions and ${sagemaker:UserProfileName} variables) see them.
-func (s *Service) StudioKeys(ctx context.Context, c *op.Call) (map[string][]string, error) {
-	p := c.Principal
-	if p == nil || p.Session == nil || p.Type != model.PrincipalAssumedRole {
-		return nil, nil
-	}
-	if _, ok := p.Session.ContextKeys[KeyUserProfileName]; ok {
-		return nil, nil
-	}
-	ss, ok, err := s.studioCaller(ctx, c)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return map[string][]string{KeyDomainID: {ss.DomainID}, KeyUserProfileName: {ss.Profile}}, nil
-}
-
-// WithStudioKeys adds [Service.StudioKeys] to every sagemaker: check of
-// checks (copying their contexts); other checks (iam:PassRole) are left as
-// they are.
-func (s *Service) WithStudioKeys(ctx context.Context, c *op.Call, checks []op.Check) ([]op.Check, error) {
-	keys, err := s.StudioKeys(ctx, c)
-	if err != nil || keys == nil {
-		return checks, err
-	}
-	out := slices.Clone(checks)
-	for i := range out {
-		if !strings.HasPrefix(out[i].Action, "sagemaker:") {
-			continue
-		}
-		m := maps.Clone(out[i].Context)
-		if m == nil {
-			m = make(map[string][]string, len(keys))
-		}
-		for k, v := range keys {
-			m[k] = slices.Clone(v)
-		}
-		out[i].Context = m
 	}
 	return out, nil
 }

@@ -89,15 +89,15 @@ type UpdateUserProfileOutput struct {
 }
 
 func registerUserProfiles(r *op.Registry, s *Service) {
-	register(r, s, op.Spec[CreateUserProfileInput, CreateUserProfileOutput]{Service: "sagemaker", Name: "CreateUserProfile",
+	op.Register(r, op.Spec[CreateUserProfileInput, CreateUserProfileOutput]{Service: "sagemaker", Name: "CreateUserProfile",
 		Authorize: s.authorizeCreateUserProfile, Handle: s.CreateUserProfile})
-	register(r, s, op.Spec[UserProfileInput, DescribeUserProfileOutput]{Service: "sagemaker", Name: "DescribeUserProfile", ReadOnly: true,
+	op.Register(r, op.Spec[UserProfileInput, DescribeUserProfileOutput]{Service: "sagemaker", Name: "DescribeUserProfile", ReadOnly: true,
 		Authorize: s.profileAuth("sagemaker:DescribeUserProfile"), Handle: s.DescribeUserProfile})
-	register(r, s, op.Spec[ListUserProfilesInput, ListUserProfilesOutput]{Service: "sagemaker", Name: "ListUserProfiles", ReadOnly: true,
+	op.Register(r, op.Spec[ListUserProfilesInput, ListUserProfilesOutput]{Service: "sagemaker", Name: "ListUserProfiles", ReadOnly: true,
 		Authorize: op.Any[ListUserProfilesInput]("sagemaker:ListUserProfiles"), Handle: s.ListUserProfiles})
-	register(r, s, op.Spec[UpdateUserProfileInput, UpdateUserProfileOutput]{Service: "sagemaker", Name: "UpdateUserProfile",
+	op.Register(r, op.Spec[UpdateUserProfileInput, UpdateUserProfileOutput]{Service: "sagemaker", Name: "UpdateUserProfile",
 		Authorize: s.authorizeUpdateUserProfile, Handle: s.UpdateUserProfile})
-	register(r, s, op.Spec[UserProfileInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteUserProfile",
+	op.Register(r, op.Spec[UserProfileInput, EmptyOutput]{Service: "sagemaker", Name: "DeleteUserProfile",
 		Authorize: s.profileAuth("sagemaker:DeleteUserProfile"), Handle: s.DeleteUserProfile})
 }
 
