@@ -69,7 +69,11 @@ func TestEMROperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := d.Cluster.Status.State; st != emrtypes.ClusterStateStarting && st != emrtypes.ClusterStateBootstrapping {
+	// The exact state depends on how long the call took (the progression
+	// itself is pinned by the emr package's clock-driven tests).
+	switch st := d.Cluster.Status.State; st {
+	case emrtypes.ClusterStateStarting, emrtypes.ClusterStateBootstrapping, emrtypes.ClusterStateRunning, emrtypes.ClusterStateWaiting:
+	default:
 		t.Errorf("new cluster is %s", st)
 	}
 	if aws.ToString(d.Cluster.Name) != "analytics" || aws.ToString(d.Cluster.ServiceRole) != "EMR_DefaultRole" || len(d.Cluster.Tags) != 1 {
