@@ -13,24 +13,32 @@ import (
 // the statements that can name the request's action. A Set is safe for
 // concurrent use. The zero value and a nil *Set are empty sets.
 type Set struct {
+	// The fields an evaluation reads come first, so that they share the
+	// struct's first cache line.
+
+	// actH and svcH index the candidate statements by keyHash of the
+	// lower-cased action and service prefix, sorted by hash, in one
+	// contiguous array, so that a lookup needs neither a lowered copy of
+	// the action nor string hashing nor a map probe; a hash hit is
+	// confirmed by comparing the key. Each entry's list is a run of
+	// statement references copied into one array, so that a decision
+	// walks Set, index and statements without chasing a pointer per
+	// statement.
+	svcH     hashIndex
+	actH     hashIndex
+	always   []sref
+	collided bool // two keys share a hash: consult the string indexes too
+
 	policies []*Policy
 	refs     []sref
-	byAction map[string][]int32
-	bySvc    map[string][]int32
-	always   []int32
-	// actH and svcH index the same lists by keyHash, sorted by hash in
-	// one contiguous slice each, so that a lookup needs neither a lowered
-	// copy of the action nor string hashing nor a map probe; a hash hit is
-	// confirmed by comparing the key.
-	actH     hashIndex
-	svcH     hashIndex
-	collided bool // two keys share a hash: consult the string indexes too
+	byAction map[string][]sref
+	bySvc    map[string][]sref
 }
 
 type hashEntry struct {
 	h    uint64
 	key  string
-	list []int32
+	list []sref
 	// exact is set on a service entry when some action of the service is
 	// named literally, so that the full action must be looked up too.
 	exact bool
@@ -64,13 +72,19 @@ func (x hashIndex) find(h uint64) (*hashEntry, bool) {
 	return &x[i], true
 }
 
-// buildHashIndex indexes m by hash (keyHash) and reports whether two keys
-// share a hash, in which case only the first is indexed and lookups must
-// fall back to m.
-func buildHashIndex(m map[string][]int32, hash func(string) uint64) (hashIndex, bool) {
-	x := make(hashIndex, 0, len(m))
+// buildHashIndex indexes m by hash (keyHash) into dst and reports whether
+// two keys share a hash, in which case only the first is indexed and
+// lookups must fall back to m. keys maps an index key to the text stored
+// in the entry (the same key as the policy spells it, so that every Set
+// built over a policy shares that text); an absent key is stored as is.
+func buildHashIndex(dst hashIndex, m map[string][]sref, keys map[string]string, hash func(string) uint64) (hashIndex, bool) {
+	x := dst[:0]
 	for k, l := range m {
-		x = append(x, hashEntry{h: hash(k), key: k, list: l})
+		text := k
+		if t, ok := keys[k]; ok {
+			text = t
+		}
+		x = append(x, hashEntry{h: hash(k), key: text, list: l})
 	}
 	slices.SortFunc(x, func(a, b hashEntry) int {
 		switch {
@@ -79,7 +93,7 @@ func buildHashIndex(m map[string][]int32, hash func(string) uint64) (hashIndex, 
 		case a.h > b.h:
 			return 1
 		}
-		return strings.Compare(a.key, b.key)
+		return strings.Compare(strings.ToLower(a.key), strings.ToLower(b.key))
 	})
 	collided := false
 	out := x[:0]
@@ -122,6 +136,10 @@ func NewSet(policies ...*Policy) *Set {
 	s := &Set{policies: slices.Clip(slices.Clone(policies))}
 	exact := map[string][]int32{}
 	svc := map[string][]int32{}
+	// spelled maps each lowered index key to the policy's own text for
+	// it, which the index stores instead of a lowered copy per Set.
+	spelled := map[string]string{}
+	var always []int32
 	resUse := map[string]int{}
 	for _, p := range policies {
 		for i := range p.stmts {
@@ -142,7 +160,7 @@ func NewSet(policies ...*Policy) *Set {
 			}
 			s.refs = append(s.refs, ref)
 			if st.notAction {
-				s.always = append(s.always, ri)
+				always = append(always, ri)
 				continue
 			}
 			for _, a := range st.actions {
@@ -151,45 +169,80 @@ func NewSet(policies ...*Policy) *Set {
 				case a.kind == pExact && ok:
 					k := strings.ToLower(a.raw)
 					exact[k] = appendOnce(exact[k], ri)
+					if _, ok := spelled[k]; !ok {
+						spelled[k] = a.raw
+					}
 				case ok && !strings.ContainsAny(prefix, "*?"):
 					k := strings.ToLower(prefix)
 					svc[k] = appendOnce(svc[k], ri)
 				default:
-					s.always = appendOnce(s.always, ri)
+					always = appendOnce(always, ri)
+				}
+				if k := strings.ToLower(prefix); ok {
+					if _, ok := spelled[k]; !ok {
+						spelled[k] = prefix
+					}
 				}
 			}
 		}
 	}
-	s.bySvc = make(map[string][]int32, len(svc))
+	bySvc := make(map[string][]int32, len(svc))
 	for k, l := range svc {
-		s.bySvc[k] = merge(l, s.always)
+		bySvc[k] = merge(l, always)
 	}
 	// Every service with a literally named action gets a service entry
 	// too, so that the service lookup alone tells whether an exact lookup
 	// is worth making.
 	for k := range exact {
 		prefix, _, _ := strings.Cut(k, ":")
-		if _, ok := s.bySvc[prefix]; !ok {
-			s.bySvc[prefix] = s.always
+		if _, ok := bySvc[prefix]; !ok {
+			bySvc[prefix] = always
 		}
 	}
 	// For an action named literally somewhere, precompute exactly the
 	// statements whose Action/NotAction covers it, so that evaluation
 	// need not match actions at all.
-	s.byAction = make(map[string][]int32, len(exact))
+	byAction := make(map[string][]int32, len(exact))
 	for k := range exact {
 		prefix, _, _ := strings.Cut(k, ":")
 		var l []int32
-		for _, ri := range merge(merge(exact[k], svc[prefix]), s.always) {
+		for _, ri := range merge(merge(exact[k], svc[prefix]), always) {
 			if s.refs[ri].st.matchAction(k) {
 				l = append(l, ri)
 			}
 		}
-		s.byAction[k] = slices.Clip(l)
+		byAction[k] = l
 	}
+	// Copy every list's statement references into one array.
+	n := len(always)
+	for _, l := range bySvc {
+		n += len(l)
+	}
+	for _, l := range byAction {
+		n += len(l)
+	}
+	arena := make([]sref, 0, n)
+	copyList := func(l []int32) []sref {
+		start := len(arena)
+		for _, ri := range l {
+			arena = append(arena, s.refs[ri])
+		}
+		return arena[start:len(arena):len(arena)]
+	}
+	s.always = copyList(always)
+	s.bySvc = make(map[string][]sref, len(bySvc))
+	for k, l := range bySvc {
+		s.bySvc[k] = copyList(l)
+	}
+	s.byAction = make(map[string][]sref, len(byAction))
+	for k, l := range byAction {
+		s.byAction[k] = copyList(l)
+	}
+	// Both hash indexes share one array.
+	idx := make(hashIndex, 0, len(s.bySvc)+len(s.byAction))
 	var c1, c2 bool
-	s.actH, c1 = buildHashIndex(s.byAction, keyHash)
-	s.svcH, c2 = buildHashIndex(s.bySvc, keyHash)
+	s.svcH, c1 = buildHashIndex(idx, s.bySvc, spelled, keyHash)
+	s.actH, c2 = buildHashIndex(idx[len(s.svcH):len(s.svcH)], s.byAction, spelled, keyHash)
 	s.collided = c1 || c2
 	for k := range exact {
 		prefix, _, _ := strings.Cut(k, ":")
@@ -229,7 +282,7 @@ func (s *Set) Len() int { return len(s.Policies()) }
 
 // candidates returns the statements that may name action, in order;
 // exact reports that every one of them is known to cover the action.
-func (s *Set) candidates(action string) (list []int32, exact bool) {
+func (s *Set) candidates(action string) (list []sref, exact bool) {
 	if s.collided {
 		return s.candidatesSlow(action)
 	}
@@ -274,7 +327,7 @@ func (s *Set) candidates(action string) (list []int32, exact bool) {
 
 // candidatesSlow is candidates through the string-keyed indexes, for the
 // (astronomically rare) set in which two keys share a hash.
-func (s *Set) candidatesSlow(action string) ([]int32, bool) {
+func (s *Set) candidatesSlow(action string) ([]sref, bool) {
 	if l, found := s.exactSlow(action); found {
 		return l, true
 	}
@@ -289,7 +342,7 @@ func (s *Set) candidatesSlow(action string) ([]int32, bool) {
 // exactSlow looks action up in the string-keyed index; it runs only when
 // two keys of the set share a hash, and allocates only for action names
 // longer than 128 bytes.
-func (s *Set) exactSlow(action string) ([]int32, bool) {
+func (s *Set) exactSlow(action string) ([]sref, bool) {
 	if len(s.byAction) == 0 {
 		return nil, false
 	}
@@ -319,8 +372,8 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 	// memo[i] caches shared Resource element i: 0 unknown, 1 no, 2 yes.
 	var memo [resMemo + 1]uint8
 	list, exact := s.candidates(r.Action)
-	for _, ri := range list {
-		ref := &s.refs[ri]
+	for i := range list {
+		ref := &list[i]
 		st := ref.st
 		if !exact && !st.matchAction(r.Action) {
 			continue

@@ -46,23 +46,23 @@ func TestHashIndex(t *testing.T) {
 	// Two keys whose hashes collide cannot be found by brute force, so
 	// the collision path is checked on an index built by hand.
 	x := hashIndex{{h: 1, key: "a"}, {h: 1, key: "b"}}
-	if _, c := buildHashIndex(map[string][]int32{"a": nil, "b": nil}, keyHash); c {
+	if _, c := buildHashIndex(nil, map[string][]sref{"a": nil, "b": nil}, nil, keyHash); c {
 		t.Error("distinct keys reported as colliding")
 	}
 	same := func(string) uint64 { return 1 }
-	if idx, c := buildHashIndex(map[string][]int32{"b": nil, "a": nil}, same); !c || len(idx) != 1 || idx[0].key != "a" {
+	if idx, c := buildHashIndex(nil, map[string][]sref{"b": nil, "a": nil}, map[string]string{"a": "A"}, same); !c || len(idx) != 1 || idx[0].key != "A" {
 		t.Errorf("colliding keys: %+v, %v", idx, c)
 	}
 	if e, ok := x.find(1); !ok || e.key != "a" {
 		t.Error("find")
 	}
-	big := map[string][]int32{}
+	big := map[string][]sref{}
 	for i := range 40 {
-		big[string(rune('a'+i))+":x"] = []int32{int32(i)}
+		big[string(rune('a'+i))+":x"] = []sref{{res: uint8(i)}}
 	}
-	idx, _ := buildHashIndex(big, keyHash)
+	idx, _ := buildHashIndex(nil, big, nil, keyHash)
 	for k, l := range big {
-		if e, ok := idx.find(keyHash(k)); !ok || e.key != k || e.list[0] != l[0] {
+		if e, ok := idx.find(keyHash(k)); !ok || e.key != k || e.list[0].res != l[0].res {
 			t.Fatalf("find(%q) in a large index", k)
 		}
 	}
