@@ -764,6 +764,25 @@ func TestStudioCredentials(t *testing.T) {
 		t.Errorf("audited identity %+v", ev.UserIdentity)
 	}
 
+	// The command works as a credential_process of an AWS CLI profile.
+	t.Run("credential_process", func(t *testing.T) {
+		if _, err := exec.LookPath("aws"); err != nil {
+			t.Skip("the AWS CLI (aws) is not installed")
+		}
+		home := t.TempDir()
+		cfg := filepath.Join(home, "config")
+		if err := os.WriteFile(cfg, []byte("[profile studio-alice]\nregion = us-east-1\ncredential_process = "+binary+" studio credentials --domain-id "+id+" --user-profile alice\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("aws", "sts", "get-caller-identity", "--profile", "studio-alice", "--query", "Arn", "--output", "text")
+		cmd.Env = append(cleanAWSEnv(os.Environ()), "HOME="+home, "AWS_CONFIG_FILE="+cfg, "AWS_ENDPOINT_URL="+s.Endpoint,
+			"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID="+samCreds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+samCreds.SecretAccessKey)
+		out, err := cmd.CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "arn:aws:sts::123456789012:assumed-role/studio-exec/SageMaker" {
+			t.Errorf("aws sts get-caller-identity --profile studio-alice: %v\n%s", err, out)
+		}
+	})
+
 	// SageMaker requests of the session carry sagemaker:UserProfileName: the
 	// Describe statement above applies only through it.
 	if _, err := alice.DescribeNotebookInstance(c, &sagemaker.DescribeNotebookInstanceInput{NotebookInstanceName: aws.String("alice-nb")}); err != nil {
