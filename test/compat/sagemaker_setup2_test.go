@@ -465,6 +465,14 @@ func BenchmarkTrainingJobRoundTrip(b *testing.B) {
 			return err
 		})
 	})
+	// The same Describe by the account root (no policies to evaluate, no
+	// session), for comparison with the Studio user's.
+	b.Run("DescribeTrainingJob/root", func(b *testing.B) {
+		runConcurrent(b, 16, func() error {
+			_, err := root.DescribeTrainingJob(b.Context(), &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("alice-bench")})
+			return err
+		})
+	})
 	b.Run("DescribeTrainingJob", func(b *testing.B) {
 		runConcurrent(b, 16, func() error {
 			out, err := alice.DescribeTrainingJob(b.Context(), &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("alice-bench")})

@@ -422,3 +422,25 @@ func TestListTrainingJobs(t *testing.T) {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+// BenchmarkDescribeTrainingJob measures the service's share of a
+// DescribeTrainingJob (Authorize, which loads the job's tags, then Handle)
+// on the in-memory store, without HTTP, SigV4, policy evaluation or audit.
+func BenchmarkDescribeTrainingJob(b *testing.B) {
+	f := newJobsFixture(b)
+	in := trainingInput("bench")
+	in.Tags = []sagemaker.Tag{{Key: "owner", Value: "alice"}}
+	f.must(b, "CreateTrainingJob", call(0), in)
+	e, _ := f.reg.Lookup("sagemaker", "DescribeTrainingJob")
+	req := &sagemaker.TrainingJobNameInput{TrainingJobName: "bench"}
+	c := call(time.Second)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Authorize(f.ctx, c, req); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.Handle(f.ctx, c, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
