@@ -171,6 +171,7 @@ var multivaluedKeys = map[string]bool{
 	"sts:transitivetagkeys":            true,
 	"elasticmapreduce:requesttag":      false,
 	"secretsmanager:addreplicaregions": true,
+	"s3:requestobjecttagkeys":          true,
 }
 
 func isMultivalued(k string) bool { return multivaluedKeys[strings.ToLower(k)] }
