@@ -599,3 +599,45 @@ func TestS3ObjectTagConditions(t *testing.T) {
 		t.Errorf("dave writes without a tag: %v", err)
 	}
 }
+
+// TestS3PayloadDigestErrors: a body that does not match its signed
+// x-amz-content-sha256 is XAmzContentSHA256Mismatch, and an XML body whose
+// Content-MD5 is wrong is BadDigest; neither changes anything.
+func TestS3PayloadDigestErrors(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	cl := s3Client(s.root())
+	if _, err := cl.CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("digest")}); err != nil {
+		t.Fatal(err)
+	}
+	other := sha256.Sum256([]byte("something else"))
+	req := signedRequest(t, "PUT", s.Endpoint+"/digest/k", strings.NewReader("the body"), hex.EncodeToString(other[:]), http.Header{})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "<Code>XAmzContentSHA256Mismatch</Code>") {
+		t.Errorf("mismatched payload hash: %s %s", resp.Status, b)
+	}
+	if _, err := cl.HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String("digest"), Key: aws.String("k")}); httpStatus(err) != 404 {
+		t.Errorf("object with a mismatched payload hash is visible: %v", err)
+	}
+
+	tagging := `<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet/></Tagging>`
+	sum := sha256.Sum256([]byte(tagging))
+	h := http.Header{}
+	h.Set("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==") // the MD5 of no bytes
+	req = signedRequest(t, "PUT", s.Endpoint+"/digest?tagging", strings.NewReader(tagging), hex.EncodeToString(sum[:]), h)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "<Code>BadDigest</Code>") {
+		t.Errorf("wrong Content-MD5 on an XML body: %s %s", resp.Status, b)
+	}
+}
