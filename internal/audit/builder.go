@@ -46,7 +46,12 @@ type Details struct {
 }
 
 // Builder makes events. The zero value is ready to use: it draws event IDs
-// from crypto/rand and redacts with [NewRedactor]'s defaults. A Builder is
+// from crypto/rand and redacts with [NewRedactor]'s defaults. Event IDs are
+// time-ordered UUIDs (version 7, RFC 9562): the call's time in milliseconds,
+// then 74 random bits. They are unique without coordination between nodes,
+// like the random (version 4) UUIDs CloudTrail writes, and because they grow
+// with time a store indexes each new one next to the previous one instead of
+// on a random page of its index. A Builder is
 // safe for concurrent use once configured; its fields must not change after
 // the first call to Event, and it must not be copied after first use.
 type Builder struct {
@@ -72,7 +77,7 @@ func NewEvent(call *op.Call, d Details) (Event, error) {
 // eventTime the call's time truncated to the second. It fails only when no
 // event ID can be generated.
 func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
-	id, err := b.IDs.UUID()
+	id, err := b.eventID(call.Now)
 	if err != nil {
 		return Event{}, fmt.Errorf("audit: event ID: %w", err)
 	}
@@ -128,6 +133,27 @@ func (b *Builder) Event(call *op.Call, d Details) (Event, error) {
 		ev.Decision = &dec
 	}
 	return ev, nil
+}
+
+// eventID returns a version 7 UUID for time t: the random bits of a version
+// 4 UUID from b.IDs with its first 48 bits replaced by t's Unix
+// milliseconds and its version nibble by 7
+// (https://www.rfc-editor.org/rfc/rfc9562#name-uuid-version-7).
+func (b *Builder) eventID(t time.Time) (string, error) {
+	u, err := b.IDs.UUID()
+	if err != nil {
+		return "", err
+	}
+	ms := uint64(max(t.UnixMilli(), 0)) & (1<<48 - 1)
+	const hexDigits = "0123456789abcdef"
+	id := []byte(u)
+	pos := [12]int{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12} // the hex digits of the first 48 bits
+	for i := 11; i >= 0; i-- {
+		id[pos[i]] = hexDigits[ms&0xf]
+		ms >>= 4
+	}
+	id[14] = '7'
+	return string(id), nil
 }
 
 // Identity returns CloudTrail's userIdentity for a verified principal; a nil
