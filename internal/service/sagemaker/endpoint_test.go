@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"abacus/internal/model"
 	"abacus/internal/op"
 	"abacus/internal/service/sagemaker"
 )
@@ -202,5 +203,71 @@ func TestListModelsAndConfigs(t *testing.T) {
 	cs := f.must(t, "ListEndpointConfigs", call(5*time.Second), &sagemaker.ListEndpointConfigsInput{SortBy: sp("Name"), SortOrder: sp("Ascending"), MaxResults: i32(2)}).(*sagemaker.ListEndpointConfigsOutput)
 	if len(cs.EndpointConfigs) != 2 || cs.EndpointConfigs[0].EndpointConfigName != "c-m1" || cs.NextToken == nil {
 		t.Errorf("configs: %+v", cs)
+	}
+}
+
+// studioCall is a call by alice's Studio session at t0+d: the shared role's
+// session carrying the Studio context keys.
+func studioCall(d time.Duration) *op.Call {
+	c := call(d)
+	c.Principal = &model.Principal{Type: model.PrincipalAssumedRole, AccountID: jobsAcct, Temporary: true,
+		ARN: "arn:aws:sts::123456789012:assumed-role/exec/SageMaker", ID: "AROAEXAMPLE:SageMaker",
+		Session: &model.RoleSession{RoleName: "exec", RoleARN: jobsRole, Name: "SageMaker", SourceIdentity: "alice",
+			ContextKeys: map[string][]string{"sagemaker:DomainId": {"d-abc123"}, "sagemaker:UserProfileName": {"alice"}}}}
+	return c
+}
+
+// TestStudioTagsOnCreate: every resource a Studio session creates carries
+// the automatic sagemaker:domain-arn and sagemaker:user-profile-arn tags,
+// and its tag-on-create check (sagemaker:AddTags with
+// sagemaker:TaggingAction) names them in aws:TagKeys, as on AWS
+// (https://docs.aws.amazon.com/sagemaker/latest/dg/domain-multiple.html).
+func TestStudioTagsOnCreate(t *testing.T) {
+	t.Parallel()
+	f := newJobsFixture(t)
+	const (
+		domainARN  = "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc123"
+		profileARN = "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc123/alice"
+	)
+	tests := []struct {
+		op, arn string
+		in      any
+	}{
+		{"CreateTrainingJob", "arn:aws:sagemaker:us-east-1:123456789012:training-job/tj", trainingInput("tj")},
+		{"CreateProcessingJob", "arn:aws:sagemaker:us-east-1:123456789012:processing-job/pj", processingInput("pj")},
+		{"CreateModel", "arn:aws:sagemaker:us-east-1:123456789012:model/m", modelInput("m")},
+		{"CreateEndpointConfig", "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/c", configInput("c", "m")},
+		{"CreateEndpoint", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e", &sagemaker.CreateEndpointInput{EndpointName: "e", EndpointConfigName: "c"}},
+	}
+	for _, tt := range tests {
+		_, checks, err := f.do(t, tt.op, studioCall(0), tt.in)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.op, err)
+		}
+		var addTags *op.Check
+		for i := range checks {
+			if checks[i].Action == "sagemaker:AddTags" {
+				addTags = &checks[i]
+			}
+		}
+		wantKeys := []string{"sagemaker:domain-arn", "sagemaker:user-profile-arn"}
+		if addTags == nil || addTags.Resource != tt.arn || !cmp.Equal(addTags.Context["aws:TagKeys"], wantKeys) ||
+			!cmp.Equal(addTags.Context["sagemaker:TaggingAction"], []string{tt.op}) {
+			t.Errorf("%s: tag-on-create check %+v", tt.op, addTags)
+		}
+		tags, err := f.jobs.ListTags(f.ctx, call(time.Second), &sagemaker.ListTagsInput{ResourceArn: tt.arn})
+		if err != nil {
+			t.Fatalf("%s: ListTags: %v", tt.op, err)
+		}
+		want := []sagemaker.Tag{{Key: "sagemaker:domain-arn", Value: domainARN}, {Key: "sagemaker:user-profile-arn", Value: profileARN}}
+		if diff := cmp.Diff(want, tags.Tags); diff != "" {
+			t.Errorf("%s: tags (-want +got):\n%s", tt.op, diff)
+		}
+	}
+	// A root caller's resources get none.
+	f.must(t, "CreateModel", call(0), modelInput("plain"))
+	tags, err := f.jobs.ListTags(f.ctx, call(time.Second), &sagemaker.ListTagsInput{ResourceArn: "arn:aws:sagemaker:us-east-1:123456789012:model/plain"})
+	if err != nil || len(tags.Tags) != 0 {
+		t.Errorf("root's model: %+v %v", tags, err)
 	}
 }
