@@ -146,6 +146,9 @@ func (s *Service) authorizeUploadPart(ctx context.Context, _ *op.Call, in *Uploa
 
 // UploadPart stores one part; uploading a part number again replaces it.
 func (s *Service) UploadPart(ctx context.Context, c *op.Call, in *UploadPartInput) (*UploadPartOutput, error) {
+	if err := checkSize(in.ContentLength); err != nil {
+		return nil, err
+	}
 	if in.PartNumber < 1 || in.PartNumber > maxPartNumber {
 		return nil, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", itoa(int(in.PartNumber)))
 	}

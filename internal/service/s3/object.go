@@ -146,7 +146,7 @@ func (s *Service) ingest(ctx context.Context, body io.Reader, contentMD5 *string
 		body = strings.NewReader("")
 	}
 	d := newDigester(body, wantedAlgorithms(sums, sdkAlg, body))
-	b, err := s.blobs.Write(ctx, d)
+	b, err := s.blobs.Write(ctx, &capped{r: d, left: maxObjectBytes})
 	if err != nil {
 		return blob.Blob{}, "", nil, nil, readErr(err)
 	}
@@ -156,6 +156,46 @@ func (s *Service) ingest(ctx context.Context, body io.Reader, contentMD5 *string
 		return blob.Blob{}, "", nil, nil, err
 	}
 	return b, d.etag(), got, d.md5.Sum(nil), nil
+}
+
+// maxObjectBytes is the largest single upload S3 accepts: 5 GiB for
+// PutObject and for each UploadPart
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+const maxObjectBytes = 5 << 30
+
+// capped fails with EntityTooLarge once more than left bytes are read.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, errEntityTooLarge()
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return 0, errEntityTooLarge()
+	}
+	return n, err
+}
+
+func errEntityTooLarge() *Error {
+	return newError(http.StatusBadRequest, CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size").
+		with("MaxSizeAllowed", strconv.FormatInt(maxObjectBytes, 10))
+}
+
+// checkSize refuses a declared length over the limit before any byte is
+// read.
+func checkSize(n *int64) error {
+	if n != nil && *n > maxObjectBytes {
+		return errEntityTooLarge().with("ProposedSize", strconv.FormatInt(*n, 10))
+	}
+	return nil
 }
 
 // metaOf collects the stored headers of an object. The aws-chunked
@@ -176,6 +216,9 @@ func metaOf(ct, ce, cd, cl, cc, ex *string, md map[string]string) objectMeta {
 // they are complete, verified and durable is the metadata committed, so a
 // failed or interrupted upload leaves nothing visible.
 func (s *Service) PutObject(ctx context.Context, c *op.Call, in *PutObjectInput) (*PutObjectOutput, error) {
+	if err := checkSize(in.ContentLength); err != nil {
+		return nil, err
+	}
 	tags, err := parseTagging(in.Tagging)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -216,3 +217,26 @@ func TestCRC64NVMECheckValue(t *testing.T) {
 		t.Errorf("CRC-64/NVME(123456789) = %x, want ae8b14860a799888", got)
 	}
 }
+
+// A body over 5 GiB is EntityTooLarge, detected while streaming (an
+// aws-chunked body declares no Content-Length up front).
+func TestCappedReader(t *testing.T) {
+	t.Parallel()
+	c := &capped{r: &zeroReader{}, left: 1000}
+	n, err := io.Copy(io.Discard, c)
+	if !errors.Is(err, &Error{Code: CodeEntityTooLarge}) || n > 1000 {
+		t.Fatalf("copied %d, %v", n, err)
+	}
+	c = &capped{r: io.LimitReader(&zeroReader{}, 1000), left: 1000}
+	if n, err := io.Copy(io.Discard, c); err != nil || n != 1000 {
+		t.Fatalf("exactly the limit: %d, %v", n, err)
+	}
+	big := int64(maxObjectBytes + 1)
+	if err := checkSize(&big); !errors.Is(err, &Error{Code: CodeEntityTooLarge}) {
+		t.Fatalf("declared length over the limit: %v", err)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
