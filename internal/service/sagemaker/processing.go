@@ -287,9 +287,13 @@ func (j *Jobs) CreateProcessingJob(ctx context.Context, c *op.Call, in *CreatePr
 	return &CreateProcessingJobOutput{ProcessingJobArn: arn}, nil
 }
 
-// processingNotFound is the ResourceNotFound of a missing processing job.
+// processingNotFound is what SageMaker answers for a processing job that
+// does not exist: a ValidationException "Could not find requested job
+// ..." although the model lists ResourceNotFound (the AWS controllers for
+// Kubernetes match that text:
+// https://github.com/aws-controllers-k8s/community/issues/431).
 func processingNotFound(name string) error {
-	return notFoundError("Processing job %s does not exist.", name)
+	return validationError("Could not find requested job with name %s", name)
 }
 
 func (j *Jobs) getProcessing(ctx context.Context, tx store.ReadTx, c *op.Call, name string) (entry[processingDoc], error) {

@@ -82,7 +82,8 @@ func TestProcessingJob(t *testing.T) {
 		t.Errorf("list stopped: %+v", l.ProcessingJobSummaries)
 	}
 	f.must(t, "DeleteProcessingJob", call(13*time.Second), &sagemaker.ProcessingJobNameInput{ProcessingJobName: "other"})
-	if _, _, err := f.do(t, "DescribeProcessingJob", call(13*time.Second), &sagemaker.ProcessingJobNameInput{ProcessingJobName: "other"}); codeOf(err) != sagemaker.CodeNotFound {
+	if _, _, err := f.do(t, "DescribeProcessingJob", call(13*time.Second), &sagemaker.ProcessingJobNameInput{ProcessingJobName: "other"}); codeOf(err) != sagemaker.CodeValidation ||
+		err.(*sagemaker.Error).Message != "Could not find requested job with name other" {
 		t.Errorf("deleted: %v", err)
 	}
 }
