@@ -1119,3 +1119,28 @@ func TestCLISetup1(t *testing.T) {
 		t.Fatalf("setup1.sh: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
 	}
 }
+
+// TestCLIStudio runs the AWS CLI Studio walkthrough examples/cli/studio.sh
+// (domain with source identity, profiles, `abacus studio credentials` as a
+// credential_process, automatic tags, per-user access, audit).
+func TestCLIStudio(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"aws", "bash", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
+		}
+	}
+	s := start(t, "--sagemaker-delay", "-1s")
+	script, err := filepath.Abs(filepath.Join("..", "..", "examples", "cli", "studio.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script)
+	cmd.Env = append(cleanAWSEnv(os.Environ()), "HOME="+t.TempDir(), "ABACUS="+binary,
+		"AWS_ENDPOINT_URL="+s.Endpoint, "AWS_ACCESS_KEY_ID="+rootKeyID, "AWS_SECRET_ACCESS_KEY="+rootSecret,
+		"AWS_DEFAULT_REGION="+region, "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Studio CLI walkthrough passed") {
+		t.Fatalf("studio.sh: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
+	}
+}
