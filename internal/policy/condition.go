@@ -68,7 +68,13 @@ func (c *ccond) eval(r *Request) bool {
 	if c.key.kind == kGeneric && c.info.set == setNone && c.info.base != bNull {
 		// Fast path for the common case: a single-valued operator on a
 		// key from the context.
-		if i := r.Context.indexHash(c.key.name, c.key.hash); i >= 0 && len(r.Context.entries[i].Values) > 0 {
+		if i := r.Context.indexLower(c.key.lower, c.key.hash); i >= 0 && r.Context.slots[i].n > 0 {
+			if sl := &r.Context.slots[i]; sl.n == 1 {
+				if c.matchString(sl.one, r) {
+					return !c.info.negated
+				}
+				return c.info.negated
+			}
 			for _, s := range r.Context.entries[i].Values {
 				if c.matchString(s, r) {
 					return !c.info.negated

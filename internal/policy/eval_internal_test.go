@@ -76,3 +76,14 @@ func TestHashIndex(t *testing.T) {
 		t.Error("asciiEqualFold")
 	}
 }
+
+// TestEqualLowered covers the key comparison a Context makes after a hash
+// match, including the mismatch only a hash collision could reach.
+func TestEqualLowered(t *testing.T) {
+	if !equalLowered([]byte("aws:username"), "AWS:UserName") {
+		t.Error("keys differing in ASCII case")
+	}
+	if equalLowered([]byte("aws:username"), "aws:usernamf") {
+		t.Error("different keys of one length")
+	}
+}

@@ -25,14 +25,20 @@ const (
 // case-insensitive
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html).
 type ckey struct {
-	name string
-	kind keyKind
-	tag  string // kPrincipalTag: the tag key
-	hash uint64 // keyHash(name)
+	name  string
+	lower string // name with ASCII letters lowered, as Context stores keys
+	kind  keyKind
+	tag   string // kPrincipalTag: the tag key
+	hash  uint64 // keyHash(name)
 }
 
 func compileKey(name string) ckey {
 	k := ckey{name: name, hash: keyHash(name)}
+	lb := []byte(name)
+	for i := range lb {
+		lb[i] = lowerASCII(lb[i])
+	}
+	k.lower = string(lb)
 	l := strings.ToLower(name)
 	switch l {
 	case "aws:username":
@@ -93,7 +99,7 @@ func (r *Request) lookup(k *ckey) (rvals, bool) {
 			return rvals{t: r.Time, n: 1, isTime: true, epoch: k.kind == kEpochTime}, true
 		}
 	}
-	if i := r.Context.indexHash(k.name, k.hash); i >= 0 {
+	if i := r.Context.indexLower(k.lower, k.hash); i >= 0 {
 		e := &r.Context.entries[i]
 		return rvals{list: e.Values, n: len(e.Values), multi: e.Multi || len(e.Values) > 1}, true
 	}
@@ -133,10 +139,9 @@ func (r *Request) derived(k *ckey) (string, bool) {
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
 func (r *Request) lookupOne(k *ckey) (string, bool) {
 	if k.kind == kGeneric {
-		if i := r.Context.indexHash(k.name, k.hash); i >= 0 {
-			e := &r.Context.entries[i]
-			if len(e.Values) == 1 && !e.Multi {
-				return e.Values[0], true
+		if i := r.Context.indexLower(k.lower, k.hash); i >= 0 {
+			if sl := &r.Context.slots[i]; sl.n == 1 && !sl.multi {
+				return sl.one, true
 			}
 		}
 		return "", false

@@ -99,6 +99,23 @@ type Context struct {
 	// request's keys and values sit in two arrays rather than one small
 	// allocation per key.
 	vals []string
+	// slots[i] is what a lookup needs of entries[i]: where its key is in
+	// keys and its first value. A lookup reads hashes, one slot, the key
+	// bytes and the value, and the first three are the Context's own
+	// contiguous arrays rather than strings wherever the caller built
+	// them.
+	slots []cslot
+	// keys holds every key, ASCII letters lowered, back to back.
+	keys []byte
+}
+
+// cslot is the lookup view of one [ContextEntry].
+type cslot struct {
+	one   string // Values[0], or "" when there are none
+	koff  uint32 // the key is keys[koff:koff+klen]
+	klen  uint32
+	n     uint32 // len(Values)
+	multi bool   // Multi || n > 1
 }
 
 // ContextEntry is one key of a [Context].
@@ -136,7 +153,9 @@ func (c *Context) Add(key, value string) {
 // Reset must not be used after it.
 func (c *Context) Reset() {
 	clear(c.vals) // drop references to the old values
+	clear(c.slots)
 	c.entries, c.hashes, c.vals = c.entries[:0], c.hashes[:0], c.vals[:0]
+	c.slots, c.keys = c.slots[:0], c.keys[:0]
 }
 
 // Delete removes key.
@@ -144,6 +163,7 @@ func (c *Context) Delete(key string) {
 	if i := c.index(key); i >= 0 {
 		c.entries = append(c.entries[:i], c.entries[i+1:]...)
 		c.hashes = append(c.hashes[:i], c.hashes[i+1:]...)
+		c.slots = append(c.slots[:i], c.slots[i+1:]...)
 	}
 }
 
@@ -160,12 +180,23 @@ func (c *Context) put(key string, multi bool, values ...string) {
 		}
 	}
 	vs := c.vals[off:len(c.vals):len(c.vals)]
+	sl := cslot{n: uint32(len(vs)), multi: multi || len(vs) > 1}
+	if len(vs) > 0 {
+		sl.one = vs[0]
+	}
 	if i := c.index(key); i >= 0 {
 		c.entries[i].Values, c.entries[i].Multi, c.entries[i].off = vs, multi, off
+		sl.koff, sl.klen = c.slots[i].koff, c.slots[i].klen
+		c.slots[i] = sl
 		return
+	}
+	sl.koff, sl.klen = uint32(len(c.keys)), uint32(len(key))
+	for i := 0; i < len(key); i++ {
+		c.keys = append(c.keys, lowerASCII(key[i]))
 	}
 	c.entries = append(c.entries, ContextEntry{Key: key, Values: vs, Multi: multi, off: off})
 	c.hashes = append(c.hashes, keyHash(key))
+	c.slots = append(c.slots, sl)
 }
 
 // Get returns key's values and whether the key is present.
@@ -183,16 +214,37 @@ func (c *Context) Entries() []ContextEntry { return c.entries }
 // Len returns the number of keys.
 func (c *Context) Len() int { return len(c.entries) }
 
-func (c *Context) index(key string) int { return c.indexHash(key, keyHash(key)) }
+func (c *Context) index(key string) int {
+	h := keyHash(key)
+	for i, eh := range c.hashes {
+		if sl := &c.slots[i]; eh == h && int(sl.klen) == len(key) && equalLowered(c.keys[sl.koff:sl.koff+sl.klen], key) {
+			return i
+		}
+	}
+	return -1
+}
 
-// indexHash finds key, whose keyHash is h, without allocating: entries
-// are compared by hash first.
-func (c *Context) indexHash(key string, h uint64) int {
+// equalLowered reports whether k, ASCII-lowered key bytes, is key with its
+// ASCII letters lowered; the lengths are equal.
+func equalLowered(k []byte, key string) bool {
+	for j := range k {
+		if k[j] != lowerASCII(key[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// indexLower finds the key whose ASCII-lowered text is lower and whose
+// keyHash is h, without allocating: entries are compared by hash first,
+// then by the lowered key bytes.
+func (c *Context) indexLower(lower string, h uint64) int {
 	for i, eh := range c.hashes {
 		if eh != h {
 			continue
 		}
-		if k := c.entries[i].Key; len(k) == len(key) && (k == key || strings.EqualFold(k, key)) {
+		sl := &c.slots[i]
+		if int(sl.klen) == len(lower) && string(c.keys[sl.koff:sl.koff+sl.klen]) == lower {
 			return i
 		}
 	}
