@@ -709,3 +709,18 @@ func dpCheckAudit(t *testing.T, s *server, u *dpSession) {
 		t.Errorf("audit trail of %q's session %s (-calls made +events recorded):\n%s", u.user, u.key, d)
 	}
 }
+
+// TestBoto3Setup2DataPaths runs examples/boto3/setup2_data_paths.py, the
+// same scenario as [TestSetup2DataPaths] written with boto3.
+func TestBoto3Setup2DataPaths(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--provision-delay", emrDelay.String())
+	out := runBoto3Example(t, s, "setup2_data_paths.py")
+	if !strings.Contains(out, "setup 2 data path checks passed") || strings.Contains(out, "FAIL") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+	// The script checked the denials it made; make sure it made them.
+	if n := strings.Count(out, " denied: AccessDenied"); n < 10 {
+		t.Errorf("%d AccessDenied checks in the output, want at least 10:\n%s", n, out)
+	}
+}
