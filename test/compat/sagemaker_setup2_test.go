@@ -483,3 +483,123 @@ func BenchmarkTrainingJobRoundTrip(b *testing.B) {
 		})
 	})
 }
+
+// TestTrainingJobConditionKeys: every request-derived condition key the
+// Service Authorization Reference lists for CreateTrainingJob
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerai.html)
+// reaches the policy engine with the request's value, tested with one
+// policy per key that one input satisfies and another does not
+// (multivalued keys with ForAllValues and a Null check, as
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+// advises).
+func TestTrainingJobConditionKeys(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", "-1s")
+	c := ctx(t)
+	admin := iam.NewFromConfig(s.root())
+	role, err := admin.CreateRole(c, &iam.CreateRoleInput{RoleName: aws.String("studio-exec"), AssumeRolePolicyDocument: aws.String(smStudioTrust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lustre, err := fsx.NewFromConfig(s.root()).CreateFileSystem(c, &fsx.CreateFileSystemInput{FileSystemType: fsxtypes.FileSystemTypeLustre,
+		StorageCapacity: aws.Int32(1200), SubnetIds: []string{"subnet-0123456789abcdef0"},
+		LustreConfiguration: &fsxtypes.CreateFileSystemLustreConfiguration{DeploymentType: fsxtypes.LustreDeploymentTypeScratch2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsID := aws.ToString(lustre.FileSystem.FileSystemId)
+	const pass = `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}`
+	const kms = "arn:aws:kms:us-east-1:123456789012:key/"
+	base := func(name string) *sagemaker.CreateTrainingJobInput {
+		return sm2Training(fsID, name, "/fsx/users/alice")
+	}
+	tests := []struct {
+		key       string
+		condition string // the Condition block of the Allow on CreateTrainingJob
+		good, bad func(in *sagemaker.CreateTrainingJobInput)
+	}{
+		{"sagemaker:InstanceTypes", `{"ForAllValues:StringLike":{"sagemaker:InstanceTypes":["ml.m5.*"]},"Null":{"sagemaker:InstanceTypes":"false"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.ResourceConfig.InstanceType = smtypes.TrainingInstanceTypeMlP4d24xlarge
+			}},
+		{"sagemaker:VpcSubnets", `{"ForAllValues:StringEquals":{"sagemaker:VpcSubnets":["subnet-a"]},"Null":{"sagemaker:VpcSubnets":"false"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.VpcConfig = &smtypes.VpcConfig{Subnets: []string{"subnet-a"}, SecurityGroupIds: []string{"sg-a"}}
+			},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.VpcConfig = &smtypes.VpcConfig{Subnets: []string{"subnet-a", "subnet-b"}, SecurityGroupIds: []string{"sg-a"}}
+			}},
+		{"sagemaker:VpcSecurityGroupIds", `{"ForAllValues:StringEquals":{"sagemaker:VpcSecurityGroupIds":["sg-a"]},"Null":{"sagemaker:VpcSecurityGroupIds":"false"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.VpcConfig = &smtypes.VpcConfig{Subnets: []string{"subnet-a"}, SecurityGroupIds: []string{"sg-a"}}
+			},
+			func(in *sagemaker.CreateTrainingJobInput) {}},
+		{"sagemaker:MaxRuntimeInSeconds", `{"NumericLessThanEquals":{"sagemaker:MaxRuntimeInSeconds":"7200"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.StoppingCondition.MaxRuntimeInSeconds = aws.Int32(86400)
+			}},
+		{"sagemaker:NetworkIsolation", `{"Bool":{"sagemaker:NetworkIsolation":"true"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) { in.EnableNetworkIsolation = aws.Bool(true) },
+			func(in *sagemaker.CreateTrainingJobInput) {}},
+		{"sagemaker:InterContainerTrafficEncryption", `{"Bool":{"sagemaker:InterContainerTrafficEncryption":"true"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) { in.EnableInterContainerTrafficEncryption = aws.Bool(true) },
+			func(in *sagemaker.CreateTrainingJobInput) { in.EnableInterContainerTrafficEncryption = aws.Bool(false) }},
+		{"sagemaker:OutputKmsKeyArn", `{"ArnEquals":{"sagemaker:OutputKmsKeyArn":"` + kms + `out"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) { in.OutputDataConfig.KmsKeyId = aws.String(kms + "out") },
+			func(in *sagemaker.CreateTrainingJobInput) { in.OutputDataConfig.KmsKeyId = aws.String(kms + "other") }},
+		{"sagemaker:VolumeKmsKeyArn", `{"ArnEquals":{"sagemaker:VolumeKmsKeyArn":"` + kms + `vol"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) { in.ResourceConfig.VolumeKmsKeyId = aws.String(kms + "vol") },
+			func(in *sagemaker.CreateTrainingJobInput) {}},
+		{"sagemaker:KeepAlivePeriod", `{"NumericLessThanEquals":{"sagemaker:KeepAlivePeriod":"600"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.ResourceConfig.KeepAlivePeriodInSeconds = aws.Int32(300)
+			},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.ResourceConfig.KeepAlivePeriodInSeconds = aws.Int32(3600)
+			}},
+		{"sagemaker:EnableRemoteDebug", `{"Bool":{"sagemaker:EnableRemoteDebug":"false"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.RemoteDebugConfig = &smtypes.RemoteDebugConfig{EnableRemoteDebug: aws.Bool(false)}
+			},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.RemoteDebugConfig = &smtypes.RemoteDebugConfig{EnableRemoteDebug: aws.Bool(true)}
+			}},
+		{"sagemaker:FileSystemId", `{"StringEquals":{"sagemaker:FileSystemId":"` + fsID + `"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) { in.InputDataConfig = nil }},
+		{"sagemaker:FileSystemAccessMode", `{"StringEquals":{"sagemaker:FileSystemAccessMode":"ro"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.InputDataConfig[0].DataSource.FileSystemDataSource.FileSystemAccessMode = smtypes.FileSystemAccessModeRw
+			}},
+		{"sagemaker:FileSystemType", `{"StringEquals":{"sagemaker:FileSystemType":"FSxLustre"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) { in.InputDataConfig = nil }},
+		{"sagemaker:FileSystemDirectoryPath", `{"StringLike":{"sagemaker:FileSystemDirectoryPath":"/fsx/users/alice*"}}`,
+			func(in *sagemaker.CreateTrainingJobInput) {},
+			func(in *sagemaker.CreateTrainingJobInput) {
+				in.InputDataConfig[0].DataSource.FileSystemDataSource.DirectoryPath = aws.String("/fsx/shared")
+			}},
+	}
+	for i, tt := range tests {
+		user := fmt.Sprintf("u%d", i)
+		cfg := smUser(t, s, admin, user)
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sagemaker:CreateTrainingJob","Resource":"*","Condition":` + tt.condition + `},` + pass + `]}`
+		if _, err := admin.PutUserPolicy(c, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String("key"), PolicyDocument: aws.String(doc)}); err != nil {
+			t.Fatalf("%s: %v", tt.key, err)
+		}
+		sm := sagemaker.NewFromConfig(cfg)
+		good, bad := base(user+"-good"), base(user+"-bad")
+		tt.good(good)
+		tt.bad(bad)
+		good.RoleArn, bad.RoleArn = role.Role.Arn, role.Role.Arn
+		if _, err := sm.CreateTrainingJob(c, good); err != nil {
+			t.Errorf("%s: the satisfying request was refused: %v", tt.key, err)
+		}
+		if _, err := sm.CreateTrainingJob(c, bad); apiCode(err) != "AccessDeniedException" {
+			t.Errorf("%s: the other request: %v, want AccessDeniedException", tt.key, err)
+		}
+	}
+}
