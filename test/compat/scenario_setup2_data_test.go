@@ -624,6 +624,14 @@ func TestSetup2DataPaths(t *testing.T) {
 		return err
 	})
 
+	// Reading a missing key needs s3:ListBucket on the bucket to be told
+	// NoSuchKey; the policy grants listing only with a prefix, so AWS
+	// answers 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+	alice.deny(t, srcS3, "GetObject", dpDenial{action: "s3:ListBucket", resource: regexp.QuoteMeta("arn:aws:s3:::" + dpBucket)}, func() error {
+		_, err := alice.s3.GetObject(c, &s3.GetObjectInput{Bucket: aws.String(dpBucket), Key: aws.String("my_domain/users/alice/missing.csv")})
+		return err
+	})
+
 	// Every denial changed nothing.
 	if d := cmp.Diff(before, dpSnapshot(t, s)); d != "" {
 		t.Errorf("state changed by denied calls (-before +after):\n%s", d)
@@ -722,5 +730,21 @@ func TestBoto3Setup2DataPaths(t *testing.T) {
 	// The script checked the denials it made; make sure it made them.
 	if n := strings.Count(out, " denied: AccessDenied"); n < 10 {
 		t.Errorf("%d AccessDenied checks in the output, want at least 10:\n%s", n, out)
+	}
+}
+
+// TestScenariosDocQuotesPolicies keeps docs/scenarios.md in step with the
+// policy files the scenario attaches: each is quoted there verbatim.
+func TestScenariosDocQuotesPolicies(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append([]string{"setup2-execution-role-trust.json", "setup2-session-launcher.json"}, dpPolicyFiles...)
+	for _, f := range files {
+		if p := strings.TrimSpace(dpPolicy(t, f)); !strings.Contains(string(doc), "```json\n"+p+"\n```") {
+			t.Errorf("docs/scenarios.md does not quote examples/policies/%s as it is", f)
+		}
 	}
 }
