@@ -86,33 +86,66 @@ func compileChunks(segs []seg) ([]gchunk, []seg) {
 	return chunks, vars
 }
 
-// globMatch matches s against chunks with the variables' values vals.
-func globMatch(chunks []gchunk, vals []string, s string, fold bool) bool {
-	if !fold && len(chunks) > 1 && chunks[0].simple && chunks[len(chunks)-1].simple {
-		// Fast path: literal first and last chunks.
-		first, last := chunks[0].lit, chunks[len(chunks)-1].lit
-		if len(s) < len(first)+len(last) || s[:len(first)] != first || s[len(s)-len(last):] != last {
+// starOnly reports whether no chunk has a wildcard '?', so that
+// globStar can match them.
+func starOnly(chunks []gchunk) bool {
+	for i := range chunks {
+		if chunks[i].q {
 			return false
 		}
-		i, end := len(first), len(s)-len(last)
-		for k := 1; k < len(chunks)-1; k++ {
-			c := &chunks[k]
-			if c.simple {
-				j := strings.Index(s[i:end], c.lit)
-				if j < 0 {
-					return false
-				}
-				i += j + len(c.lit)
-				continue
-			}
-			j, n, ok := findChunk(c, vals, s[:end], i, false)
-			if !ok {
+	}
+	return true
+}
+
+// globStar is globMatch for chunks without a wildcard '?' (starOnly),
+// compared case-sensitively: the first chunk is a prefix of s, the last
+// (when there are several) a suffix that does not overlap it, and each
+// middle chunk is taken at its leftmost occurrence in between. Every part
+// is compared in place; nothing is concatenated.
+func globStar(chunks []gchunk, vals []string, s string) bool {
+	i := 0
+	first := &chunks[0]
+	for k := range first.parts {
+		t := partText(&first.parts[k], vals)
+		if len(s)-i < len(t) || s[i:i+len(t)] != t {
+			return false
+		}
+		i += len(t)
+	}
+	if len(chunks) == 1 {
+		return i == len(s)
+	}
+	end := len(s)
+	last := &chunks[len(chunks)-1]
+	for k := len(last.parts) - 1; k >= 0; k-- {
+		t := partText(&last.parts[k], vals)
+		if end-i < len(t) || s[end-len(t):end] != t {
+			return false
+		}
+		end -= len(t)
+	}
+	for k := 1; k < len(chunks)-1; k++ {
+		c := &chunks[k]
+		if c.simple {
+			j := strings.Index(s[i:end], c.lit)
+			if j < 0 {
 				return false
 			}
-			i = j + n
+			i += j + len(c.lit)
+			continue
 		}
-		return true
+		j, n, ok := findChunk(c, vals, s[:end], i, false)
+		if !ok {
+			return false
+		}
+		i = j + n
 	}
+	return true
+}
+
+// globMatch matches s against chunks with the variables' values vals;
+// globStar is its fast form for chunks without '?'.
+func globMatch(chunks []gchunk, vals []string, s string, fold bool) bool {
 	if len(chunks) == 1 {
 		n, ok := matchChunk(&chunks[0], vals, s, 0, fold)
 		return ok && n == len(s)

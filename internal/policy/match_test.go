@@ -80,6 +80,9 @@ func TestActionMatching(t *testing.T) {
 		{name: "list", policy: allow(`["s3:GetObject","s3:PutObject"]`, res), req: action("s3:PutObject"), want: policy.Allowed, doc: docAction},
 		{name: "list-miss", policy: allow(`["s3:GetObject","s3:PutObject"]`, res), req: action("s3:DeleteObject"), want: policy.ImplicitDeny, doc: docAction},
 		{name: "mixed-list", policy: allow(`["s3:GetObject","sagemaker:List*","*:Describe*"]`, res), req: action("ec2:DescribeInstances"), want: policy.Allowed, doc: docAction},
+		{name: "inner-wildcard-suffix", policy: allow(`"s3:Get*Tagging"`, res), req: action("s3:GETOBJECTTAGGING"), want: policy.Allowed, doc: docAction},
+		{name: "inner-wildcard-suffix-miss", policy: allow(`"s3:Get*Tagging"`, res), req: action("s3:GetObjectAcl"), want: policy.ImplicitDeny, doc: docAction},
+		{name: "inner-wildcard-too-short", policy: allow(`"s3:Get*Tagging"`, res), req: action("s3:GetTag"), want: policy.ImplicitDeny, doc: docAction},
 	})
 }
 

@@ -35,6 +35,7 @@ type pattern struct {
 	segs []seg  // pVars
 	fold bool   // ASCII case-insensitive (actions)
 	wild bool   // '*' and '?' in the policy text are wildcards
+	star bool   // chunks have no '?' and fold is unset: globStar matches
 
 	// chunks and vars are the compiled wildcard form (pGlob, pVars).
 	chunks []gchunk
@@ -52,6 +53,7 @@ func compilePattern(raw string, vars, wild, fold bool) pattern {
 	case pVars:
 		p.chunks, p.vars = compileChunks(p.segs)
 	}
+	p.star = !fold && p.chunks != nil && starOnly(p.chunks)
 	return p
 }
 
@@ -209,6 +211,9 @@ func (p *pattern) match(s string, r *Request) bool {
 		}
 		return strings.HasPrefix(s, p.lit)
 	case pGlob:
+		if p.star {
+			return globStar(p.chunks, nil, s)
+		}
 		return globMatch(p.chunks, nil, s, p.fold)
 	}
 	// Resolve every variable once, into a stack buffer.
@@ -223,6 +228,9 @@ func (p *pattern) match(s string, r *Request) bool {
 			return false
 		}
 		vals = append(vals, t)
+	}
+	if p.star {
+		return globStar(p.chunks, vals, s)
 	}
 	return globMatch(p.chunks, vals, s, p.fold)
 }
