@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -601,5 +602,128 @@ func TestTrainingJobConditionKeys(t *testing.T) {
 		if _, err := sm.CreateTrainingJob(c, bad); apiCode(err) != "AccessDeniedException" {
 			t.Errorf("%s: the other request: %v, want AccessDeniedException", tt.key, err)
 		}
+	}
+}
+
+// TestJobAndEndpointWaiters drives training jobs, processing jobs and
+// endpoints through their status progressions with the Go SDK's own
+// waiters, whose acceptors come from botocore's waiters-2.json
+// (TrainingJobCompletedOrStopped, ProcessingJobCompletedOrStopped,
+// EndpointInService, EndpointDeleted: a ValidationException from
+// DescribeEndpoint means deleted), and lists with the SDK's paginator.
+func TestJobAndEndpointWaiters(t *testing.T) {
+	t.Parallel()
+	s := start(t, "--sagemaker-delay", smDelay)
+	c := ctx(t)
+	role := smExecRole(t, iam.NewFromConfig(s.root()), "job-exec")
+	sm := sagemaker.NewFromConfig(s.root())
+	const wait = 30 * time.Second
+
+	in := sm2Training("", "Train-1")
+	in.RoleArn = aws.String(role)
+	in.InputDataConfig = []smtypes.Channel{{ChannelName: aws.String("train"), DataSource: &smtypes.DataSource{
+		S3DataSource: &smtypes.S3DataSource{S3DataType: smtypes.S3DataTypeS3Prefix, S3Uri: aws.String("s3://ml-bucket/train/")}}}}
+	out, err := sm.CreateTrainingJob(c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(out.TrainingJobArn); got != "arn:aws:sagemaker:us-east-1:123456789012:training-job/train-1" {
+		t.Errorf("training job ARN %s", got)
+	}
+	d, err := sagemaker.NewTrainingJobCompletedOrStoppedWaiter(sm, func(o *sagemaker.TrainingJobCompletedOrStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 200*time.Millisecond
+	}).WaitForOutput(c, &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("train-1")}, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var phases []string
+	for _, tr := range d.SecondaryStatusTransitions {
+		phases = append(phases, string(tr.Status))
+	}
+	if d.TrainingJobStatus != smtypes.TrainingJobStatusCompleted || d.SecondaryStatus != smtypes.SecondaryStatusCompleted ||
+		strings.Join(phases, ",") != "Starting,Downloading,Training,Uploading,Completed" ||
+		aws.ToString(d.ModelArtifacts.S3ModelArtifacts) != "s3://ml-bucket/out/Train-1/output/model.tar.gz" || aws.ToInt32(d.TrainingTimeInSeconds) < 1 {
+		t.Errorf("completed job: %s/%s %v %s", d.TrainingJobStatus, d.SecondaryStatus, phases, aws.ToString(d.ModelArtifacts.S3ModelArtifacts))
+	}
+	if _, err := sm.CreateTrainingJob(c, in); apiCode(err) != "ResourceInUse" {
+		t.Errorf("duplicate training job: %v", err)
+	}
+	if _, err := sm.DescribeTrainingJob(c, &sagemaker.DescribeTrainingJobInput{TrainingJobName: aws.String("nope")}); apiCode(err) != "ValidationException" ||
+		smMessage(err) != "Requested resource not found." {
+		t.Errorf("missing training job: %v", err)
+	}
+
+	proc := &sagemaker.CreateProcessingJobInput{ProcessingJobName: aws.String("prep"), RoleArn: aws.String(role),
+		AppSpecification:    &smtypes.AppSpecification{ImageUri: aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/prep:1")},
+		ProcessingResources: &smtypes.ProcessingResources{ClusterConfig: &smtypes.ProcessingClusterConfig{InstanceCount: aws.Int32(1), InstanceType: smtypes.ProcessingInstanceTypeMlM5Xlarge, VolumeSizeInGB: aws.Int32(30)}}}
+	if _, err := sm.CreateProcessingJob(c, proc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sm.StopProcessingJob(c, &sagemaker.StopProcessingJobInput{ProcessingJobName: aws.String("prep")}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := sagemaker.NewProcessingJobCompletedOrStoppedWaiter(sm, func(o *sagemaker.ProcessingJobCompletedOrStoppedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 200*time.Millisecond
+	}).WaitForOutput(c, &sagemaker.DescribeProcessingJobInput{ProcessingJobName: aws.String("prep")}, wait)
+	if err != nil || p.ProcessingJobStatus != smtypes.ProcessingJobStatusStopped || p.ProcessingEndTime == nil {
+		t.Errorf("stopped processing job: %+v %v", p, err)
+	}
+
+	if _, err := sm.CreateModel(c, &sagemaker.CreateModelInput{ModelName: aws.String("m"), ExecutionRoleArn: aws.String(role),
+		PrimaryContainer: &smtypes.ContainerDefinition{Image: aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1")}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"cfg-1", "cfg-2"} {
+		if _, err := sm.CreateEndpointConfig(c, &sagemaker.CreateEndpointConfigInput{EndpointConfigName: aws.String(name), ProductionVariants: []smtypes.ProductionVariant{
+			{VariantName: aws.String("main"), ModelName: aws.String("m"), InitialInstanceCount: aws.Int32(1), InstanceType: smtypes.ProductionVariantInstanceTypeMlM5Large}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sm.CreateEndpoint(c, &sagemaker.CreateEndpointInput{EndpointName: aws.String("ep"), EndpointConfigName: aws.String("cfg-1")}); err != nil {
+		t.Fatal(err)
+	}
+	inService := sagemaker.NewEndpointInServiceWaiter(sm, func(o *sagemaker.EndpointInServiceWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 200*time.Millisecond
+	})
+	e, err := inService.WaitForOutput(c, &sagemaker.DescribeEndpointInput{EndpointName: aws.String("ep")}, wait)
+	if err != nil || len(e.ProductionVariants) != 1 || aws.ToString(e.ProductionVariants[0].DeployedImages[0].SpecifiedImage) != "123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1" {
+		t.Fatalf("endpoint in service: %+v %v", e, err)
+	}
+	if _, err := sm.UpdateEndpoint(c, &sagemaker.UpdateEndpointInput{EndpointName: aws.String("ep"), EndpointConfigName: aws.String("cfg-2")}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = inService.WaitForOutput(c, &sagemaker.DescribeEndpointInput{EndpointName: aws.String("ep")}, wait); err != nil || aws.ToString(e.EndpointConfigName) != "cfg-2" {
+		t.Errorf("updated endpoint: %+v %v", e, err)
+	}
+	if _, err := sm.DeleteEndpoint(c, &sagemaker.DeleteEndpointInput{EndpointName: aws.String("ep")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sagemaker.NewEndpointDeletedWaiter(sm, func(o *sagemaker.EndpointDeletedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 200*time.Millisecond
+	}).Wait(c, &sagemaker.DescribeEndpointInput{EndpointName: aws.String("ep")}, wait); err != nil {
+		t.Errorf("endpoint deleted: %v", err)
+	}
+
+	for i := range 5 {
+		in := sm2Training("", fmt.Sprintf("paged-%d", i))
+		in.RoleArn = aws.String(role)
+		in.InputDataConfig = nil
+		if _, err := sm.CreateTrainingJob(c, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	pg := sagemaker.NewListTrainingJobsPaginator(sm, &sagemaker.ListTrainingJobsInput{NameContains: aws.String("paged"), MaxResults: aws.Int32(2)})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range page.TrainingJobSummaries {
+			names = append(names, aws.ToString(j.TrainingJobName))
+		}
+	}
+	if strings.Join(names, ",") != "paged-0,paged-1,paged-2,paged-3,paged-4" {
+		t.Errorf("paged ListTrainingJobs: %v", names)
 	}
 }
