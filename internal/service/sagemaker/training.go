@@ -692,6 +692,16 @@ func (j *Jobs) ListTrainingJobs(ctx context.Context, c *op.Call, in *ListTrainin
 	}
 	sums := make([]TrainingJobSummary, 0, len(all))
 	for _, e := range all {
+		// No job keeps a warm pool here, so a warm-pool filter matches none.
+		if in.WarmPoolStatusEquals != nil {
+			break
+		}
+		if in.TrainingPlanArnEquals != nil {
+			rc := e.Doc.In.ResourceConfig
+			if rc == nil || rc.TrainingPlanArn == nil || *rc.TrainingPlanArn != *in.TrainingPlanArnEquals {
+				continue
+			}
+		}
 		d := j.describeTraining(e, now)
 		sums = append(sums, TrainingJobSummary{
 			TrainingJobName: d.TrainingJobName, TrainingJobArn: d.TrainingJobArn, CreationTime: d.CreationTime,

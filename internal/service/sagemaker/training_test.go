@@ -399,6 +399,8 @@ func TestListTrainingJobs(t *testing.T) {
 		{"name contains, any case", sagemaker.ListTrainingJobsInput{NameContains: sp("JOB")}, []string{"b-job", "a-job"}},
 		{"status", sagemaker.ListTrainingJobsInput{StatusEquals: sp("Stopping")}, []string{"c-other"}},
 		{"created after", sagemaker.ListTrainingJobsInput{CreationTimeAfter: ptrTime(jobsT0)}, []string{"a-job", "c-other"}},
+		{"warm pool status: none keeps one", sagemaker.ListTrainingJobsInput{WarmPoolStatusEquals: sp("Available")}, nil},
+		{"training plan", sagemaker.ListTrainingJobsInput{TrainingPlanArnEquals: sp("arn:aws:sagemaker:us-east-1:123456789012:training-plan/p")}, nil},
 	}
 	for _, tt := range tests {
 		o := f.must(t, "ListTrainingJobs", call(4*time.Second), &tt.in).(*sagemaker.ListTrainingJobsOutput)
