@@ -347,6 +347,12 @@ func (j *Jobs) authorizeCreateTrainingJob(ctx context.Context, c *op.Call, in *C
 		extra := fileSystemKeys(checks[0].Context, f)
 		checks = append(checks, op.Check{Action: "sagemaker:CreateTrainingJob", Resource: arn, Context: extra})
 	}
+	// The Service Authorization Reference lists training-plan as a further
+	// resource of CreateTrainingJob: a job on a plan is authorized on the
+	// plan's ARN too.
+	if rc := in.ResourceConfig; rc != nil && rc.TrainingPlanArn != nil && *rc.TrainingPlanArn != "" {
+		checks = append(checks, op.Check{Action: "sagemaker:CreateTrainingJob", Resource: *rc.TrainingPlanArn, Context: checks[0].Context})
+	}
 	return checks, nil
 }
 

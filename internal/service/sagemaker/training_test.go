@@ -329,6 +329,37 @@ func TestCreateTrainingJobChecks(t *testing.T) {
 	}
 }
 
+// TestTrainingPlanCheck: a job on a training plan is also authorized on
+// the plan's ARN, an optional resource of CreateTrainingJob in the Service
+// Authorization Reference
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemakerai.html).
+func TestTrainingPlanCheck(t *testing.T) {
+	t.Parallel()
+	f := newJobsFixture(t)
+	in := trainingInput("planned")
+	in.ResourceConfig.TrainingPlanArn = sp("arn:aws:sagemaker:us-east-1:123456789012:training-plan/p1")
+	_, checks, err := f.do(t, "CreateTrainingJob", call(0), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ch := range checks {
+		got = append(got, ch.Action+" "+ch.Resource)
+	}
+	want := []string{
+		"sagemaker:CreateTrainingJob arn:aws:sagemaker:us-east-1:123456789012:training-job/planned",
+		"iam:PassRole " + jobsRole,
+		"sagemaker:CreateTrainingJob arn:aws:sagemaker:us-east-1:123456789012:training-plan/p1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("checks (-want +got):\n%s", diff)
+	}
+	l := f.must(t, "ListTrainingJobs", call(time.Second), &sagemaker.ListTrainingJobsInput{TrainingPlanArnEquals: in.ResourceConfig.TrainingPlanArn}).(*sagemaker.ListTrainingJobsOutput)
+	if len(l.TrainingJobSummaries) != 1 || l.TrainingJobSummaries[0].TrainingJobName != "planned" {
+		t.Errorf("jobs on the plan: %+v", l.TrainingJobSummaries)
+	}
+}
+
 // TestTrainingResourceChecks: every action on an existing job exposes its
 // tags (aws:ResourceTag/* and the sagemaker:ResourceTag/* alias); List*
 // authorizes on "*" without tags.
