@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -76,7 +78,7 @@ func (s *Server) decide(ctx context.Context, x *exchange, c *op.Call, ch op.Chec
 	res := authz.Evaluate(&in, buf[:0])
 	allowed := res.Decision == policy.Allowed
 	enforced := !allowed && s.opt.Enforce == EnforceOn
-	s.metrics.decisions.WithLabelValues(res.Decision.String(), fmt.Sprint(enforced || allowed)).Inc()
+	s.metrics.decisions.WithLabelValues(res.Decision.String(), strconv.FormatBool(enforced || allowed)).Inc()
 	x.dec.add(ch, &in, &res, enforced)
 	if allowed {
 		return nil
@@ -257,13 +259,11 @@ func (l *decisionLog) audit() audit.Decision {
 // resources lists the distinct resource ARNs the call was authorized on.
 func (l *decisionLog) resources() []audit.Resource {
 	var out []audit.Resource
-	seen := map[string]bool{}
 	for _, e := range l.entries {
 		r := e.check.Resource
-		if r == "" || r == "*" || seen[r] {
+		if r == "" || r == "*" || slices.ContainsFunc(out, func(o audit.Resource) bool { return o.ARN == r }) {
 			continue
 		}
-		seen[r] = true
 		out = append(out, audit.Resource{ARN: r, Type: resourceType(r)})
 	}
 	return out
@@ -281,9 +281,7 @@ func resourceType(arn string) string {
 	if kind == res {
 		kind, _, _ = strings.Cut(res, ":")
 	}
-	names := map[string]string{"iam": "IAM", "sts": "STS", "s3": "S3", "sagemaker": "SageMaker",
-		"secretsmanager": "SecretsManager", "elasticmapreduce": "EMR", "elasticfilesystem": "EFS", "fsx": "FSx"}
-	n, ok := names[svc]
+	n, ok := cloudTrailServiceNames[svc]
 	if !ok {
 		return ""
 	}
@@ -295,6 +293,11 @@ func resourceType(arn string) string {
 	}
 	return "AWS::" + n + "::" + pascal(kind)
 }
+
+// cloudTrailServiceNames maps an ARN's service to the name CloudTrail's
+// resource types use for it.
+var cloudTrailServiceNames = map[string]string{"iam": "IAM", "sts": "STS", "s3": "S3", "sagemaker": "SageMaker",
+	"secretsmanager": "SecretsManager", "elasticmapreduce": "EMR", "elasticfilesystem": "EFS", "fsx": "FSx"}
 
 func pascal(s string) string {
 	var b strings.Builder

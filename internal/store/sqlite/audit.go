@@ -21,6 +21,10 @@ const (
 	insertAuditResource = "INSERT INTO audit_resources (event_id, account, event_time, type, name) VALUES (?, ?, ?, ?, ?)"
 )
 
+// nullJSON is the stored resources column of an event without resources:
+// what json.Marshal writes for a nil slice.
+var nullJSON = []byte("null")
+
 // AppendAuditEvents implements [store.AuditEvents]: the batch is one
 // transaction, on disk when this returns nil.
 func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord) error {
@@ -37,9 +41,11 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 		if r.EventID == "" || r.AccountID == "" || r.EventTime.IsZero() {
 			return fmt.Errorf("append audit events: record without event ID, account or time (%q)", r.EventID)
 		}
-		resources, err := json.Marshal(r.Resources)
-		if err != nil {
-			return fmt.Errorf("append audit events: %w", err)
+		resources := nullJSON // most events name no resource
+		if r.Resources != nil {
+			if resources, err = json.Marshal(r.Resources); err != nil {
+				return fmt.Errorf("append audit events: %w", err)
+			}
 		}
 		event := r.Event
 		if event == nil {
@@ -65,6 +71,11 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 	}
 	return nil
 }
+
+// sameEvent correlates an audit_resources row with its event by every
+// remaining column of the (account, type | name, event_time, event_id)
+// indexes, so that the match is one index probe.
+const sameEvent = " AND r.event_time = audit_events.event_time AND r.event_id = audit_events.event_id"
 
 // queryFingerprint identifies the filters of q so that a next token is
 // only accepted with the query that produced it, as CloudTrail requires.
@@ -115,11 +126,11 @@ func (s *Store) LookupAuditEvents(ctx context.Context, acct model.AccountID, q m
 		}
 	}
 	if q.ResourceType != "" {
-		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.event_id = audit_events.event_id AND r.account = ? AND r.type = ?)")
+		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.account = ? AND r.type = ?" + sameEvent + ")")
 		args = append(args, string(acct), q.ResourceType)
 	}
 	if q.ResourceName != "" {
-		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.event_id = audit_events.event_id AND r.account = ? AND r.name = ?)")
+		where.WriteString(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.account = ? AND r.name = ?" + sameEvent + ")")
 		args = append(args, string(acct), q.ResourceName)
 	}
 	if q.ReadOnly != nil {
