@@ -251,6 +251,37 @@ func (s *Store) Check(segs []Segment) error {
 	return nil
 }
 
+// maxEagerSegments bounds how many segment files [Store.OpenRange] opens
+// up front.
+const maxEagerSegments = 256
+
+// OpenRange is [Store.NewReader] with the files of the segments the range
+// touches (up to 256 of them) opened at once: a missing one is an error
+// wrapping [ErrNotFound] now, and a blob deleted afterwards (an object
+// overwritten while it is being read) is still read whole, since an open
+// file outlives its name.
+func (s *Store) OpenRange(segs []Segment, off, n int64) (io.ReadCloser, error) {
+	r := &segReader{s: s, segs: segs, off: off, left: n}
+	for len(r.segs) > 0 && r.off >= r.segs[0].Size {
+		r.off -= r.segs[0].Size
+		r.segs = r.segs[1:]
+	}
+	end := r.off + n
+	for _, g := range r.segs {
+		if end <= 0 || len(r.opened) == maxEagerSegments {
+			break
+		}
+		f, err := s.Open(g.ID)
+		if err != nil {
+			r.Close()
+			return nil, err
+		}
+		r.opened = append(r.opened, f)
+		end -= g.Size
+	}
+	return r, nil
+}
+
 type segReader struct {
 	s    *Store
 	segs []Segment
@@ -258,6 +289,8 @@ type segReader struct {
 	left int64
 	cur  *io.SectionReader
 	f    *os.File
+	// opened are files of the next segments, opened ahead by OpenRange.
+	opened []*os.File
 }
 
 func (r *segReader) Read(p []byte) (int, error) {
@@ -297,9 +330,14 @@ func (r *segReader) next() error {
 		return io.ErrUnexpectedEOF
 	}
 	g := r.segs[0]
-	f, err := r.s.Open(g.ID)
-	if err != nil {
-		return err
+	var f *os.File
+	if len(r.opened) > 0 {
+		f, r.opened = r.opened[0], r.opened[1:]
+	} else {
+		var err error
+		if f, err = r.s.Open(g.ID); err != nil {
+			return err
+		}
 	}
 	r.f = f
 	r.cur = io.NewSectionReader(f, r.off, g.Size-r.off)
@@ -309,10 +347,14 @@ func (r *segReader) next() error {
 }
 
 func (r *segReader) Close() error {
+	var err error
 	if r.f != nil {
-		err := r.f.Close()
+		err = r.f.Close()
 		r.f, r.cur = nil, nil
-		return err
 	}
-	return nil
+	for _, f := range r.opened {
+		f.Close()
+	}
+	r.opened = nil
+	return err
 }

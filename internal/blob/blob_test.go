@@ -189,3 +189,33 @@ func BenchmarkWrite64MiB(b *testing.B) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestOpenRangeOutlivesDelete: a range opened before its blobs are deleted
+// is still read whole; one opened after fails with ErrNotFound.
+func TestOpenRangeOutlivesDelete(t *testing.T) {
+	t.Parallel()
+	s := open(t)
+	var segs []blob.Segment
+	for _, p := range []string{"first-", "second-", "third"} {
+		b, err := s.Write(context.Background(), bytes.NewReader([]byte(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs = append(segs, blob.Segment{ID: b.ID, Size: b.Size})
+	}
+	r, err := s.OpenRange(segs, 3, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range segs {
+		s.Delete(g.ID)
+	}
+	got, err := io.ReadAll(r)
+	r.Close()
+	if err != nil || string(got) != "st-second-th" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+	if _, err := s.OpenRange(segs, 0, 5); !errors.Is(err, blob.ErrNotFound) {
+		t.Fatalf("OpenRange of deleted blobs: %v", err)
+	}
+}

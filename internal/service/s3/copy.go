@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,28 +75,36 @@ func (s *Service) CopyObject(ctx context.Context, c *op.Call, in *CopyObjectInpu
 			"This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	var src object
-	var srcBucket bucket
-	err = s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		var err error
-		if srcBucket, err = loadBucket(ctx, tx, sb); err != nil {
+	var r io.ReadCloser
+	for attempt := 0; ; attempt++ {
+		var srcBucket bucket
+		err = s.view(ctx, func(ctx context.Context, tx store.ReadTx) error {
+			var err error
+			if srcBucket, err = loadBucket(ctx, tx, sb); err != nil {
+				return err
+			}
+			src, err = loadObject(ctx, tx, srcBucket, sk)
 			return err
+		})
+		if errors.Is(err, &Error{Code: CodeNoSuchKey}) {
+			return nil, s.missingObject(ctx, c, srcBucket, sk)
 		}
-		src, err = loadObject(ctx, tx, srcBucket, sk)
-		return err
-	})
-	if errors.Is(err, &Error{Code: CodeNoSuchKey}) {
-		return nil, s.missingObject(ctx, c, srcBucket, sk)
+		if err != nil {
+			return nil, err
+		}
+		if err := copyConditions(in, src.doc); err != nil {
+			return nil, err
+		}
+		// As in GetObject: a source replaced under us is read again.
+		r, err = s.blobs.OpenRange(src.doc.Segments, 0, src.doc.Size)
+		if errors.Is(err, blob.ErrNotFound) && attempt < maxReopen {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := copyConditions(in, src.doc); err != nil {
-		return nil, err
-	}
-	if err := s.blobs.Check(src.doc.Segments); err != nil {
-		return nil, err
-	}
-	r := s.blobs.NewReader(src.doc.Segments, 0, src.doc.Size)
 	defer r.Close()
 	d := newDigester(r, []string{"CRC64NVME"})
 	bl, err := s.blobs.Write(ctx, d)

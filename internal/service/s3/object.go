@@ -462,16 +462,32 @@ func (s *Service) read(ctx context.Context, c *op.Call, in *GetObjectInput) (obj
 }
 
 // GetObject returns an object's bytes (or a range of them) as a stream.
+//
+// The object's files are opened before GetObject returns, so a concurrent
+// overwrite or delete cannot cut the response short. When the files are
+// already gone (the object was replaced between reading its metadata and
+// opening them), the metadata is read again: the reader then gets the
+// newer version, whole.
 func (s *Service) GetObject(ctx context.Context, c *op.Call, in *GetObjectInput) (*GetObjectOutput, error) {
-	h, o, start, n, err := s.read(ctx, c, in)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		h, o, start, n, err := s.read(ctx, c, in)
+		if err != nil {
+			return nil, err
+		}
+		body, err := s.blobs.OpenRange(o.doc.Segments, start, n)
+		if errors.Is(err, blob.ErrNotFound) && attempt < maxReopen {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &GetObjectOutput{Body: body, objectHeaders: h}, nil
 	}
-	if err := s.blobs.Check(o.doc.Segments); err != nil {
-		return nil, err
-	}
-	return &GetObjectOutput{Body: s.blobs.NewReader(o.doc.Segments, start, n), objectHeaders: h}, nil
 }
+
+// maxReopen is how many times a read starts over when the object was
+// replaced under it.
+const maxReopen = 8
 
 func (s *Service) authorizeHeadObject(ctx context.Context, c *op.Call, in *HeadObjectInput) ([]op.Check, error) {
 	return s.authorizeGetObject(ctx, c, (*GetObjectInput)(in))
