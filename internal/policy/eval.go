@@ -29,6 +29,12 @@ type Set struct {
 	always   []sref
 	collided bool // two keys share a hash: consult the string indexes too
 
+	// A small set keeps its index and its statement references in these
+	// arrays, inside the Set itself, so that a decision reads one block
+	// of memory where it would otherwise follow three pointers.
+	idxBuf [setInlineIndex]hashEntry
+	refBuf [setInlineRefs]sref
+
 	policies []*Policy
 	refs     []sref
 	byAction map[string][]sref
@@ -43,6 +49,12 @@ type hashEntry struct {
 	// named literally, so that the full action must be looked up too.
 	exact bool
 }
+
+// The sizes of a Set's inline index and statement reference arrays.
+const (
+	setInlineIndex = 4
+	setInlineRefs  = 8
+)
 
 // hashIndex is a set of entries sorted by hash.
 type hashIndex []hashEntry
@@ -221,7 +233,10 @@ func NewSet(policies ...*Policy) *Set {
 	for _, l := range byAction {
 		n += len(l)
 	}
-	arena := make([]sref, 0, n)
+	arena := s.refBuf[:0]
+	if n > len(s.refBuf) {
+		arena = make([]sref, 0, n)
+	}
 	copyList := func(l []int32) []sref {
 		start := len(arena)
 		for _, ri := range l {
@@ -239,7 +254,10 @@ func NewSet(policies ...*Policy) *Set {
 		s.byAction[k] = copyList(l)
 	}
 	// Both hash indexes share one array.
-	idx := make(hashIndex, 0, len(s.bySvc)+len(s.byAction))
+	idx := hashIndex(s.idxBuf[:0])
+	if n := len(s.bySvc) + len(s.byAction); n > len(s.idxBuf) {
+		idx = make(hashIndex, 0, n)
+	}
 	var c1, c2 bool
 	s.svcH, c1 = buildHashIndex(idx, s.bySvc, spelled, keyHash)
 	s.actH, c2 = buildHashIndex(idx[len(s.svcH):len(s.svcH)], s.byAction, spelled, keyHash)
