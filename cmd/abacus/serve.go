@@ -233,7 +233,13 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		st.Close()
 		return nil, fmt.Errorf("object store: %w", err)
 	}
-	s3.Register(reg, s3.New(s3.Options{Store: st, Blobs: blobs, Logger: log, ValidatePolicy: validateResourcePolicy}))
+	s3Svc := s3.New(s3.Options{Store: st, Blobs: blobs, Logger: log, ValidatePolicy: validateResourcePolicy})
+	if n, err := s3Svc.Sweep(ctx, acct); err != nil {
+		log.Warn("sweep unreferenced object files", slog.Any("error", err))
+	} else if n > 0 {
+		log.Info("removed object files no object refers to (left by an interrupted run)", slog.Int("files", n))
+	}
+	s3.Register(reg, s3Svc)
 
 	h := server.New(server.Options{
 		Account:     acct,

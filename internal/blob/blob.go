@@ -358,3 +358,22 @@ func (r *segReader) Close() error {
 	r.opened = nil
 	return err
 }
+
+// IDs calls fn with the ID of every blob in the store, in no particular
+// order, until fn returns false.
+func (s *Store) IDs(fn func(id string) bool) error {
+	for i := range 256 {
+		d := filepath.Join(s.dir, fmt.Sprintf("%02x", i))
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return fmt.Errorf("blob: %w", err)
+		}
+		for _, e := range entries {
+			id := d[len(d)-2:] + e.Name()
+			if e.Type().IsRegular() && s.path(id) != "" && !fn(id) {
+				return nil
+			}
+		}
+	}
+	return nil
+}

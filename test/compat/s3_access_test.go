@@ -342,7 +342,21 @@ func TestS3KillNineKeepsAcknowledgedObjects(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", key, len(got), len(content(key)))
 		}
 	}
-	t.Logf("%d acknowledged objects survived SIGKILL", len(acked))
+	// The restart swept what the kill left: every file on disk belongs to
+	// a listed object (each PutObject is one file).
+	listed := 0
+	p := s3.NewListObjectsV2Paginator(cl2, &s3.ListObjectsV2Input{Bucket: aws.String("durable")})
+	for p.HasMorePages() {
+		out, err := p.NextPage(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed += len(out.Contents)
+	}
+	if files := objectFiles(t, dir); len(files) != listed {
+		t.Errorf("%d object files on disk for %d objects", len(files), listed)
+	}
+	t.Logf("%d acknowledged objects survived SIGKILL (%d stored)", len(acked), listed)
 }
 
 // TestS3PerUserPrefixes is setup 2's S3 part: one shared execution role,
