@@ -91,26 +91,24 @@ type Tag struct {
 // read concurrently; a copy of a Context shares its storage with the
 // original, so build a new one rather than copying and modifying.
 type Context struct {
+	// slots[i] is what a lookup needs of entries[i]: its key's hash,
+	// where the key is in keys, and its first value. A lookup scans the
+	// slots by hash, then reads the key bytes and the value; the slots
+	// and the keys are the Context's own contiguous arrays rather than
+	// strings wherever the caller built them.
+	slots []cslot
+	// keys holds every key, ASCII letters lowered, back to back.
+	keys    []byte
 	entries []ContextEntry
-	// hashes[i] is keyHash(entries[i].Key): a lookup scans this one small
-	// array and touches only the entry it finds.
-	hashes []uint64
 	// vals holds the values of every entry back to back, so that a
 	// request's keys and values sit in two arrays rather than one small
 	// allocation per key.
 	vals []string
-	// slots[i] is what a lookup needs of entries[i]: where its key is in
-	// keys and its first value. A lookup reads hashes, one slot, the key
-	// bytes and the value, and the first three are the Context's own
-	// contiguous arrays rather than strings wherever the caller built
-	// them.
-	slots []cslot
-	// keys holds every key, ASCII letters lowered, back to back.
-	keys []byte
 }
 
 // cslot is the lookup view of one [ContextEntry].
 type cslot struct {
+	h     uint64 // keyHash(Key)
 	one   string // Values[0], or "" when there are none
 	koff  uint32 // the key is keys[koff:koff+klen]
 	klen  uint32
@@ -154,7 +152,7 @@ func (c *Context) Add(key, value string) {
 func (c *Context) Reset() {
 	clear(c.vals) // drop references to the old values
 	clear(c.slots)
-	c.entries, c.hashes, c.vals = c.entries[:0], c.hashes[:0], c.vals[:0]
+	c.entries, c.vals = c.entries[:0], c.vals[:0]
 	c.slots, c.keys = c.slots[:0], c.keys[:0]
 }
 
@@ -162,7 +160,6 @@ func (c *Context) Reset() {
 func (c *Context) Delete(key string) {
 	if i := c.index(key); i >= 0 {
 		c.entries = append(c.entries[:i], c.entries[i+1:]...)
-		c.hashes = append(c.hashes[:i], c.hashes[i+1:]...)
 		c.slots = append(c.slots[:i], c.slots[i+1:]...)
 	}
 }
@@ -186,16 +183,15 @@ func (c *Context) put(key string, multi bool, values ...string) {
 	}
 	if i := c.index(key); i >= 0 {
 		c.entries[i].Values, c.entries[i].Multi, c.entries[i].off = vs, multi, off
-		sl.koff, sl.klen = c.slots[i].koff, c.slots[i].klen
+		sl.h, sl.koff, sl.klen = c.slots[i].h, c.slots[i].koff, c.slots[i].klen
 		c.slots[i] = sl
 		return
 	}
-	sl.koff, sl.klen = uint32(len(c.keys)), uint32(len(key))
+	sl.h, sl.koff, sl.klen = keyHash(key), uint32(len(c.keys)), uint32(len(key))
 	for i := 0; i < len(key); i++ {
 		c.keys = append(c.keys, lowerASCII(key[i]))
 	}
 	c.entries = append(c.entries, ContextEntry{Key: key, Values: vs, Multi: multi, off: off})
-	c.hashes = append(c.hashes, keyHash(key))
 	c.slots = append(c.slots, sl)
 }
 
@@ -216,8 +212,8 @@ func (c *Context) Len() int { return len(c.entries) }
 
 func (c *Context) index(key string) int {
 	h := keyHash(key)
-	for i, eh := range c.hashes {
-		if sl := &c.slots[i]; eh == h && int(sl.klen) == len(key) && equalLowered(c.keys[sl.koff:sl.koff+sl.klen], key) {
+	for i := range c.slots {
+		if sl := &c.slots[i]; sl.h == h && int(sl.klen) == len(key) && equalLowered(c.keys[sl.koff:sl.koff+sl.klen], key) {
 			return i
 		}
 	}
@@ -239,12 +235,8 @@ func equalLowered(k []byte, key string) bool {
 // keyHash is h, without allocating: entries are compared by hash first,
 // then by the lowered key bytes.
 func (c *Context) indexLower(lower string, h uint64) int {
-	for i, eh := range c.hashes {
-		if eh != h {
-			continue
-		}
-		sl := &c.slots[i]
-		if int(sl.klen) == len(lower) && string(c.keys[sl.koff:sl.koff+sl.klen]) == lower {
+	for i := range c.slots {
+		if sl := &c.slots[i]; sl.h == h && int(sl.klen) == len(lower) && string(c.keys[sl.koff:sl.koff+sl.klen]) == lower {
 			return i
 		}
 	}
