@@ -144,3 +144,22 @@ func TestMapError(t *testing.T) {
 		t.Errorf("FileSystemNotFound status %d", e.HTTPStatus)
 	}
 }
+
+func TestFileSystemExists(t *testing.T) {
+	now := t0
+	svc, _ := newService(t, &now)
+	ctx := context.Background()
+	fs, err := svc.CreateFileSystem(ctx, at(0), &efs.CreateFileSystemInput{CreationToken: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		region, id string
+		want       bool
+	}{{"us-east-1", fs.FileSystemId, true}, {"us-east-1", fs.FileSystemArn, true}, {"eu-west-1", fs.FileSystemId, false},
+		{"us-east-1", "fs-00000000000000000", false}, {"us-east-1", "garbage", false}} {
+		if got, err := svc.FileSystemExists(ctx, acct, tt.region, tt.id); got != tt.want || err != nil {
+			t.Errorf("FileSystemExists(%s, %s) = %v, %v; want %v", tt.region, tt.id, got, err, tt.want)
+		}
+	}
+}

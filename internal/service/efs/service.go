@@ -242,6 +242,17 @@ func (s *Service) FileSystem(ctx context.Context, acct model.AccountID, region, 
 	return out, err
 }
 
+// FileSystemExists reports whether acct has the EFS file system id in
+// region (in any life-cycle state but gone). It satisfies SageMaker's
+// FileSystemLookup, so the wiring can hand the service to it directly.
+func (s *Service) FileSystemExists(ctx context.Context, acct model.AccountID, region, id string) (bool, error) {
+	_, err := s.FileSystem(ctx, acct, region, id)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func requestTags(keys map[string][]string, tags []Tag) {
 	if len(tags) == 0 {
 		return

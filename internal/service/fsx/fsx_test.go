@@ -143,3 +143,22 @@ func TestLifecycleAndLookup(t *testing.T) {
 		t.Errorf("DescribeFileSystems of a deleted ID: %v", err)
 	}
 }
+
+func TestFileSystemExists(t *testing.T) {
+	now := t0
+	svc, _ := newService(t, &now)
+	ctx := context.Background()
+	out, err := svc.CreateFileSystem(ctx, at(0), lustre(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *out.FileSystem.FileSystemId
+	for _, tt := range []struct {
+		region, id string
+		want       bool
+	}{{"us-east-1", id, true}, {"eu-west-1", id, false}, {"us-east-1", "fs-00000000000000000", false}} {
+		if got, err := svc.FileSystemExists(ctx, acct, tt.region, tt.id); got != tt.want || err != nil {
+			t.Errorf("FileSystemExists(%s, %s) = %v, %v; want %v", tt.region, tt.id, got, err, tt.want)
+		}
+	}
+}
