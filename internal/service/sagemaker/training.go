@@ -252,11 +252,15 @@ func trainingKeys(in *CreateTrainingJobInput) map[string][]string {
 		for _, g := range r.InstanceGroups {
 			types = appendUnique(types, g.InstanceType)
 		}
+		types = ruleInstanceTypes(types, in.DebugRuleConfigurations, in.ProfilerRuleConfigurations)
 		setKey(keys, "sagemaker:InstanceTypes", types)
 		kmsKeys(keys, "sagemaker:VolumeKmsKeyArn", r.VolumeKmsKeyId)
 		if r.KeepAlivePeriodInSeconds != nil {
 			keys["sagemaker:KeepAlivePeriod"] = []string{strconv.Itoa(int(*r.KeepAlivePeriodInSeconds))}
 		}
+	}
+	if in.ResourceConfig == nil {
+		setKey(keys, "sagemaker:InstanceTypes", ruleInstanceTypes(nil, in.DebugRuleConfigurations, in.ProfilerRuleConfigurations))
 	}
 	vpcKeys(keys, in.VpcConfig)
 	if sc := in.StoppingCondition; sc != nil && sc.MaxRuntimeInSeconds != nil {
@@ -269,6 +273,20 @@ func trainingKeys(in *CreateTrainingJobInput) map[string][]string {
 		keys["sagemaker:EnableRemoteDebug"] = boolKey(rd.EnableRemoteDebug)
 	}
 	return keys
+}
+
+// ruleInstanceTypes appends the instance types the Debugger and Profiler
+// rules run on: they are instance types associated with the job, which
+// sagemaker:InstanceTypes lists.
+func ruleInstanceTypes(types []string, rules ...[]RuleConfiguration) []string {
+	for _, rs := range rules {
+		for _, r := range rs {
+			if r.InstanceType != nil {
+				types = appendUnique(types, *r.InstanceType)
+			}
+		}
+	}
+	return types
 }
 
 // fileSystems returns the FileSystemDataSource of every channel that has
@@ -531,6 +549,8 @@ func (j *Jobs) describeTraining(e entry[trainingDoc], now time.Time) *DescribeTr
 		EnableInterContainerTrafficEncryption: ptr(boolKey(in.EnableInterContainerTrafficEncryption)[0] == "true"),
 		EnableManagedSpotTraining:             ptr(boolKey(in.EnableManagedSpotTraining)[0] == "true"),
 		CheckpointConfig:                      in.CheckpointConfig,
+		DebugRuleConfigurations:               in.DebugRuleConfigurations,
+		ProfilerRuleConfigurations:            in.ProfilerRuleConfigurations,
 		ExperimentConfig:                      in.ExperimentConfig,
 		Environment:                           in.Environment,
 		RetryStrategy:                         in.RetryStrategy,
@@ -616,7 +636,8 @@ func (j *Jobs) DeleteTrainingJob(ctx context.Context, c *op.Call, in *TrainingJo
 
 // authorizeUpdateTrainingJob: sagemaker:UpdateTrainingJob on the job with
 // its tags and the keys the request sets (sagemaker:KeepAlivePeriod,
-// sagemaker:EnableRemoteDebug).
+// sagemaker:EnableRemoteDebug, and sagemaker:InstanceTypes of new profiler
+// rules).
 func (j *Jobs) authorizeUpdateTrainingJob(ctx context.Context, c *op.Call, in *UpdateTrainingJobInput) ([]op.Check, error) {
 	if err := validateName(in.TrainingJobName, "trainingJobName"); err != nil {
 		return nil, err
@@ -634,6 +655,12 @@ func (j *Jobs) authorizeUpdateTrainingJob(ctx context.Context, c *op.Call, in *U
 			keys = map[string][]string{}
 		}
 		keys["sagemaker:EnableRemoteDebug"] = boolKey(in.RemoteDebugConfig.EnableRemoteDebug)
+	}
+	if types := ruleInstanceTypes(nil, in.ProfilerRuleConfigurations); len(types) > 0 {
+		if keys == nil {
+			keys = map[string][]string{}
+		}
+		keys["sagemaker:InstanceTypes"] = types
 	}
 	return []op.Check{resourceCheck("sagemaker:UpdateTrainingJob", j.trainingARN(c, in.TrainingJobName), tags, keys)}, nil
 }
@@ -665,6 +692,7 @@ func (j *Jobs) UpdateTrainingJob(ctx context.Context, c *op.Call, in *UpdateTrai
 		if in.RemoteDebugConfig != nil {
 			e.Doc.In.RemoteDebugConfig = in.RemoteDebugConfig
 		}
+		e.Doc.In.ProfilerRuleConfigurations = append(e.Doc.In.ProfilerRuleConfigurations, in.ProfilerRuleConfigurations...)
 		return putEntry(ctx, tx, c.Account, &e, j.callTime(c))
 	})
 	if err != nil {

@@ -270,6 +270,7 @@ func TestCreateTrainingJobChecks(t *testing.T) {
 	f := newJobsFixture(t)
 	in := trainingInput("ft")
 	in.ResourceConfig.InstanceGroups = []sagemaker.InstanceGroup{{InstanceType: "ml.p4d.24xlarge", InstanceCount: 1, InstanceGroupName: "g"}}
+	in.ProfilerRuleConfigurations = []sagemaker.RuleConfiguration{{RuleConfigurationName: "r", RuleEvaluatorImage: "rules:1", InstanceType: sp("ml.c5.xlarge")}}
 	in.ResourceConfig.VolumeKmsKeyId = sp("arn:aws:kms:us-east-1:123456789012:key/v")
 	in.ResourceConfig.KeepAlivePeriodInSeconds = i32(600)
 	in.OutputDataConfig.KmsKeyId = sp("arn:aws:kms:us-east-1:123456789012:key/o")
@@ -290,7 +291,7 @@ func TestCreateTrainingJobChecks(t *testing.T) {
 	}
 	arn := "arn:aws:sagemaker:us-east-1:123456789012:training-job/ft"
 	base := map[string][]string{
-		"sagemaker:InstanceTypes":                   {"ml.m5.large", "ml.p4d.24xlarge"},
+		"sagemaker:InstanceTypes":                   {"ml.m5.large", "ml.p4d.24xlarge", "ml.c5.xlarge"},
 		"sagemaker:VolumeKmsKeyArn":                 {"arn:aws:kms:us-east-1:123456789012:key/v"},
 		"sagemaker:VolumeKmsKey":                    {"arn:aws:kms:us-east-1:123456789012:key/v"},
 		"sagemaker:OutputKmsKeyArn":                 {"arn:aws:kms:us-east-1:123456789012:key/o"},
@@ -381,6 +382,10 @@ func TestTrainingResourceChecks(t *testing.T) {
 			ResourceTags: map[string]string{"owner": "alice"}, TagKeyPrefix: "sagemaker:ResourceTag/"}}},
 		{"UpdateTrainingJob", &sagemaker.UpdateTrainingJobInput{TrainingJobName: "tagged", ResourceConfig: &sagemaker.ResourceConfigForUpdate{KeepAlivePeriodInSeconds: 60}},
 			[]op.Check{{Action: "sagemaker:UpdateTrainingJob", Resource: arn, Context: map[string][]string{"sagemaker:KeepAlivePeriod": {"60"}},
+				ResourceTags: map[string]string{"owner": "alice"}, TagKeyPrefix: "sagemaker:ResourceTag/"}}},
+		{"UpdateTrainingJob", &sagemaker.UpdateTrainingJobInput{TrainingJobName: "tagged", ProfilerRuleConfigurations: []sagemaker.RuleConfiguration{
+			{RuleConfigurationName: "r", RuleEvaluatorImage: "rules:1", InstanceType: sp("ml.c5.xlarge")}}},
+			[]op.Check{{Action: "sagemaker:UpdateTrainingJob", Resource: arn, Context: map[string][]string{"sagemaker:InstanceTypes": {"ml.c5.xlarge"}},
 				ResourceTags: map[string]string{"owner": "alice"}, TagKeyPrefix: "sagemaker:ResourceTag/"}}},
 		{"ListTrainingJobs", &sagemaker.ListTrainingJobsInput{}, []op.Check{{Action: "sagemaker:ListTrainingJobs", Resource: "*"}}},
 	}

@@ -121,6 +121,20 @@ type RemoteDebugConfig struct {
 	EnableRemoteDebug *bool
 }
 
+// RuleConfiguration is a Debugger or Profiler rule evaluated next to a
+// training job (botocore's DebugRuleConfiguration and
+// ProfilerRuleConfiguration, which have the same members); its
+// InstanceType runs the rule and counts in sagemaker:InstanceTypes.
+type RuleConfiguration struct {
+	RuleConfigurationName string `aws:",required"`
+	LocalPath             *string
+	S3OutputPath          *string
+	RuleEvaluatorImage    string `aws:",required"`
+	InstanceType          *string
+	VolumeSizeInGB        *int32
+	RuleParameters        map[string]string
+}
+
 // ModelArtifacts is where a training job put its model.
 type ModelArtifacts struct {
 	S3ModelArtifacts string
@@ -157,6 +171,8 @@ type CreateTrainingJobInput struct {
 	EnableInterContainerTrafficEncryption *bool
 	EnableManagedSpotTraining             *bool
 	CheckpointConfig                      *CheckpointConfig
+	DebugRuleConfigurations               []RuleConfiguration
+	ProfilerRuleConfigurations            []RuleConfiguration
 	ExperimentConfig                      *ExperimentConfig
 	Environment                           map[string]string
 	RetryStrategy                         *RetryStrategy
@@ -202,6 +218,8 @@ type DescribeTrainingJobOutput struct {
 	CheckpointConfig                      *CheckpointConfig
 	TrainingTimeInSeconds                 *int32
 	BillableTimeInSeconds                 *int32
+	DebugRuleConfigurations               []RuleConfiguration
+	ProfilerRuleConfigurations            []RuleConfiguration
 	ExperimentConfig                      *ExperimentConfig
 	Environment                           map[string]string
 	RetryStrategy                         *RetryStrategy
@@ -248,12 +266,13 @@ type ResourceConfigForUpdate struct {
 }
 
 // UpdateTrainingJobInput is the input of UpdateTrainingJob. abacus applies
-// ResourceConfig and RemoteDebugConfig; the profiler settings are not
-// modelled.
+// ResourceConfig, RemoteDebugConfig and ProfilerRuleConfigurations (added
+// to the job's rules); ProfilerConfig is not modelled.
 type UpdateTrainingJobInput struct {
-	TrainingJobName   string `aws:",required"`
-	ResourceConfig    *ResourceConfigForUpdate
-	RemoteDebugConfig *RemoteDebugConfig
+	TrainingJobName            string `aws:",required"`
+	ProfilerRuleConfigurations []RuleConfiguration
+	ResourceConfig             *ResourceConfigForUpdate
+	RemoteDebugConfig          *RemoteDebugConfig
 }
 
 // UpdateTrainingJobOutput is the output of UpdateTrainingJob.
