@@ -87,3 +87,24 @@ func TestEqualLowered(t *testing.T) {
 		t.Error("different keys of one length")
 	}
 }
+
+// TestFoldEqual checks the word-at-a-time case-insensitive compare of
+// actions against asciiEqualFold for every pair of bytes, at offsets in
+// the first and second whole word and in the tail of a longer string.
+func TestFoldEqual(t *testing.T) {
+	const base = "sageMaker:DescribeTrainingJob"
+	for _, i := range []int{0, 7, 8, 15, 16, 27, 28} {
+		for a := range 256 {
+			lit := []byte(base)
+			lit[i] = byte(a)
+			lower, mask := foldForm(string(lit))
+			for b := range 256 {
+				s := []byte(base)
+				s[i] = byte(b)
+				if got, want := foldEqual(string(s), lower, mask), asciiEqualFold(string(s), string(lit)); got != want {
+					t.Fatalf("foldEqual(%q, %q) = %v, want %v", s, lit, got, want)
+				}
+			}
+		}
+	}
+}

@@ -105,24 +105,38 @@ func starOnly(chunks []gchunk) bool {
 func globStar(chunks []gchunk, vals []string, s string) bool {
 	i := 0
 	first := &chunks[0]
-	for k := range first.parts {
-		t := partText(&first.parts[k], vals)
-		if len(s)-i < len(t) || s[i:i+len(t)] != t {
+	if first.simple {
+		if !strings.HasPrefix(s, first.lit) {
 			return false
 		}
-		i += len(t)
+		i = len(first.lit)
+	} else {
+		for k := range first.parts {
+			t := partText(&first.parts[k], vals)
+			if len(s)-i < len(t) || s[i:i+len(t)] != t {
+				return false
+			}
+			i += len(t)
+		}
 	}
 	if len(chunks) == 1 {
 		return i == len(s)
 	}
 	end := len(s)
 	last := &chunks[len(chunks)-1]
-	for k := len(last.parts) - 1; k >= 0; k-- {
-		t := partText(&last.parts[k], vals)
-		if end-i < len(t) || s[end-len(t):end] != t {
+	if last.simple {
+		if end-i < len(last.lit) || s[end-len(last.lit):] != last.lit {
 			return false
 		}
-		end -= len(t)
+		end -= len(last.lit)
+	} else {
+		for k := len(last.parts) - 1; k >= 0; k-- {
+			t := partText(&last.parts[k], vals)
+			if end-i < len(t) || s[end-len(t):end] != t {
+				return false
+			}
+			end -= len(t)
+		}
 	}
 	for k := 1; k < len(chunks)-1; k++ {
 		c := &chunks[k]

@@ -36,6 +36,10 @@ type pattern struct {
 	fold bool   // ASCII case-insensitive (actions)
 	wild bool   // '*' and '?' in the policy text are wildcards
 	star bool   // chunks have no '?' and fold is unset: globStar matches
+	// lower and mask are lit for a fold pattern (pExact, pPrefix) in the
+	// form foldEqual compares: lit with ASCII letters lowered, and 0x20
+	// where lit has an ASCII letter, 0 elsewhere.
+	lower, mask string
 
 	// chunks and vars are the compiled wildcard form (pGlob, pVars).
 	chunks []gchunk
@@ -54,7 +58,50 @@ func compilePattern(raw string, vars, wild, fold bool) pattern {
 		p.chunks, p.vars = compileChunks(p.segs)
 	}
 	p.star = !fold && p.chunks != nil && starOnly(p.chunks)
+	if fold && (p.kind == pExact || p.kind == pPrefix) {
+		p.lower, p.mask = foldForm(p.lit)
+	}
 	return p
+}
+
+// foldForm returns lit with its ASCII letters lowered, and a mask with
+// 0x20 at each ASCII letter of lit and 0 elsewhere.
+func foldForm(lit string) (lower, mask string) {
+	l, m := []byte(lit), make([]byte, len(lit))
+	for i, c := range l {
+		if lc := lowerASCII(c); 'a' <= lc && lc <= 'z' {
+			l[i], m[i] = lc, 0x20
+		}
+	}
+	return string(l), string(m)
+}
+
+// foldEqual reports whether s equals a literal ignoring ASCII case, given
+// the literal's foldForm; s, lower and mask have one length. Setting bit
+// 0x20 of s where the literal has a letter lowers an upper-case letter
+// and leaves a lower-case one, and no other byte becomes that letter, so
+// it compares eight bytes at a time.
+func foldEqual(s, lower, mask string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s, i)|load64(mask, i) != load64(lower, i) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i]|mask[i] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// load64 reads s[i:i+8] as a little-endian word (one load on amd64 and
+// arm64).
+func load64(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 func compileKind(raw string, vars, wild, fold bool) pattern {
@@ -202,12 +249,12 @@ func (p *pattern) match(s string, r *Request) bool {
 		return true
 	case pExact:
 		if p.fold {
-			return len(s) == len(p.lit) && asciiEqualFold(s, p.lit)
+			return len(s) == len(p.lit) && foldEqual(s, p.lower, p.mask)
 		}
 		return s == p.lit
 	case pPrefix:
 		if p.fold {
-			return len(s) >= len(p.lit) && asciiEqualFold(s[:len(p.lit)], p.lit)
+			return len(s) >= len(p.lit) && foldEqual(s[:len(p.lit)], p.lower, p.mask)
 		}
 		return strings.HasPrefix(s, p.lit)
 	case pGlob:
