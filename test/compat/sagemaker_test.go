@@ -1081,6 +1081,9 @@ func TestListNotebookInstances(t *testing.T) {
 // plans clean and destroys.
 func TestTerraformSageMaker(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	s := start(t, "--sagemaker-delay", "-1s")
 	terraform(t, s, "sagemaker")
 }
@@ -1089,6 +1092,9 @@ func TestTerraformSageMaker(t *testing.T) {
 // end to end with boto3.
 func TestBoto3Setup1Notebooks(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	s := start(t, "--sagemaker-delay", smDelay)
 	out := runBoto3Example(t, s, "setup1_notebooks.py")
 	if !strings.Contains(out, "setup 1 notebook checks passed") {
@@ -1099,6 +1105,9 @@ func TestBoto3Setup1Notebooks(t *testing.T) {
 // TestCLISetup1 runs the AWS CLI walkthrough examples/cli/setup1.sh.
 func TestCLISetup1(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	for _, tool := range []string{"aws", "bash", "curl", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
@@ -1125,6 +1134,9 @@ func TestCLISetup1(t *testing.T) {
 // credential_process, automatic tags, per-user access, audit).
 func TestCLIStudio(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	for _, tool := range []string{"aws", "bash", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
