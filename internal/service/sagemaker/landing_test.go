@@ -265,3 +265,42 @@ func TestPresignedDomainURLRules(t *testing.T) {
 		}
 	}
 }
+
+// TestTagsOfStudioResources: AddTags and ListTags find domains, profiles
+// (whose names keep their case in ARNs) and apps by ARN.
+func TestTagsOfStudioResources(t *testing.T) {
+	t.Parallel()
+	f, id := studioFixture(t, "DISABLED")
+	ctx := context.Background()
+	if _, err := f.svc.CreateUserProfile(ctx, at(delay), &sagemaker.CreateUserProfileInput{DomainId: id, UserProfileName: "Carol"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateApp(ctx, at(2*delay), &sagemaker.CreateAppInput{DomainId: id, UserProfileName: str("Carol"), AppType: "JupyterLab", AppName: "Default"}); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "arn:aws:sagemaker:us-east-1:123456789012:"
+	tests := []struct {
+		arn  string
+		want []sagemaker.Tag // before the AddTags below
+	}{
+		{prefix + "domain/" + id, []sagemaker.Tag{{Key: "team", Value: "ml"}, {Key: "sagemaker:system", Value: "x"}}},
+		{prefix + "user-profile/" + id + "/Carol", []sagemaker.Tag{}},
+		{prefix + "app/" + id + "/Carol/jupyterlab/default", []sagemaker.Tag{{Key: "team", Value: "ml"}}},
+	}
+	for _, tt := range tests {
+		out, err := f.svc.ListTags(ctx, at(2*delay), &sagemaker.ListTagsInput{ResourceArn: tt.arn})
+		if err != nil {
+			t.Errorf("ListTags %s: %v", tt.arn, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, out.Tags); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.arn, diff)
+		}
+		if _, err := f.svc.AddTags(ctx, at(2*delay), &sagemaker.AddTagsInput{ResourceArn: tt.arn, Tags: []sagemaker.Tag{{Key: "k", Value: "v"}}}); err != nil {
+			t.Errorf("AddTags %s: %v", tt.arn, err)
+		}
+	}
+	if _, err := f.svc.ListTags(ctx, at(2*delay), &sagemaker.ListTagsInput{ResourceArn: prefix + "user-profile/" + id + "/carol"}); code(err) != sagemaker.CodeValidation {
+		t.Errorf("profile ARN in another case: %v", err)
+	}
+}

@@ -180,7 +180,15 @@ func (s *Service) lookupByARN(ctx context.Context, tx store.ReadTx, c *op.Call, 
 		return model.Resource{}, false, nil
 	}
 	path := p.Path
-	if p.Type != TypeUserProfile && p.Type != TypeDomain {
+	switch p.Type {
+	case TypeDomain, TypeUserProfile:
+		// Domain IDs are lower case; profile names keep their case.
+	case TypeApp:
+		// DOMAIN/PROFILE/TYPE/NAME: the profile keeps its case.
+		if parts := strings.SplitN(path, "/", 4); len(parts) == 4 {
+			path = appPath(parts[0], parts[1], parts[2], parts[3])
+		}
+	default:
 		path = strings.ToLower(path)
 	}
 	r, err := tx.GetResource(ctx, c.Account, storeType(p.Type), storeID(p.Region, path))
