@@ -382,6 +382,9 @@ func mapsEqual(a, b map[string]int) bool {
 // boto3 through Studio sessions.
 func TestBoto3Setup2(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	s := start(t, "--sagemaker-delay", "1s")
 	out := runBoto3Example(t, s, "setup2_studio_abac.py")
 	if !strings.Contains(out, "setup 2 checks passed") {
@@ -394,6 +397,9 @@ func TestBoto3Setup2(t *testing.T) {
 // credential_process.
 func TestCLISetup2(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow external-tool walkthrough; skipped with -short")
+	}
 	for _, tool := range []string{"aws", "bash", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed; skipping the AWS CLI walkthrough", tool)
