@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -557,4 +560,55 @@ func TestTerraformS3(t *testing.T) {
 	t.Parallel()
 	s := start(t)
 	terraform(t, s, "s3")
+}
+
+// TestAWSCLIS3 drives the AWS CLI's high-level S3 commands (mb, cp up and
+// down with multipart, ls, sync, rm, rb) and s3api against abacus.
+func TestAWSCLIS3(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI (aws) is not installed; skipping the S3 CLI test")
+	}
+	s := start(t)
+	work := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(work, ".aws"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n  multipart_threshold = 8MB\n  multipart_chunksize = 8MB\n"
+	if err := os.WriteFile(filepath.Join(work, ".aws", "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `
+E="--endpoint-url $ENDPOINT"
+head -c 17000000 /dev/urandom > big.bin
+echo "small file" > small.txt
+mkdir -p tree/a/b && echo 1 > tree/a/one && echo 2 > tree/a/b/two
+aws $E s3 mb s3://cli-bucket
+aws $E s3 cp big.bin s3://cli-bucket/data/big.bin
+aws $E s3 cp small.txt "s3://cli-bucket/data/with space.txt"
+aws $E s3 sync tree s3://cli-bucket/tree
+aws $E s3 ls s3://cli-bucket/ --recursive
+aws $E s3api head-object --bucket cli-bucket --key data/big.bin --query ETag --output text
+aws $E s3 cp s3://cli-bucket/data/big.bin big.copy
+cmp big.bin big.copy && echo "big round trip ok"
+aws $E s3 cp "s3://cli-bucket/data/with space.txt" - 
+aws $E s3 rm s3://cli-bucket --recursive
+aws $E s3 rb s3://cli-bucket
+aws $E s3 ls
+`
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = work
+	cmd.Env = append(cleanAWSEnv(os.Environ()), "HOME="+work, "ENDPOINT="+s.Endpoint,
+		"AWS_ACCESS_KEY_ID="+rootKeyID, "AWS_SECRET_ACCESS_KEY="+rootSecret, "AWS_MAX_ATTEMPTS=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws s3 script: %v\n%s\nserver log:\n%s", err, out, tail(s.Log(), 30))
+	}
+	got := string(out)
+	for _, want := range []string{"make_bucket: cli-bucket", "data/big.bin", "data/with space.txt", "tree/a/b/two", `-3"`,
+		"big round trip ok", "small file", "remove_bucket: cli-bucket"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
 }
