@@ -184,6 +184,7 @@ func (x *exchange) serve() {
 		}
 	}
 	if aerr := x.audit(in, out, e); aerr != nil && e == nil {
+		closePayload(out)
 		x.writeError(aerr)
 		return
 	}

@@ -180,3 +180,30 @@ func (x *exchange) writeS3NotModified(e *apierr.Error) {
 	}
 	x.w.WriteHeader(http.StatusNotModified)
 }
+
+// closePayload closes an output's streamed payload (GetObject's open
+// object files) when the output will not be written, as when its audit
+// event could not be recorded.
+func closePayload(out any) {
+	rv := reflect.ValueOf(out)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return
+	}
+	fields, err := protocol.Fields(rv.Elem().Type())
+	if err != nil {
+		return
+	}
+	for i := range fields {
+		f := &fields[i]
+		if f.Location != protocol.InPayload {
+			continue
+		}
+		fv, ok := protocol.FieldValue(rv.Elem(), f.Index, false)
+		if !ok || fv.Kind() != reflect.Interface || fv.IsNil() {
+			continue
+		}
+		if c, ok := fv.Interface().(io.Closer); ok {
+			c.Close()
+		}
+	}
+}

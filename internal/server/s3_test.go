@@ -37,6 +37,13 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/s3
 // s3Fixture serves the real S3 service on a fixed clock, so responses are
 // byte-for-byte reproducible.
 func s3Fixture(t *testing.T) (*httptest.Server, time.Time) {
+	srv, now, _, _ := s3FixtureSink(t)
+	return srv, now
+}
+
+// s3FixtureSink is s3Fixture that also returns its audit sink and blob
+// directory.
+func s3FixtureSink(t *testing.T) (*httptest.Server, time.Time, *fakeSink, string) {
 	t.Helper()
 	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	st, err := sqlite.Open(context.Background(), sqlite.Options{InMemory: true, Logger: slog.New(slog.DiscardHandler)})
@@ -44,7 +51,8 @@ func s3Fixture(t *testing.T) (*httptest.Server, time.Time) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	blobs, err := blob.Open(filepath.Join(t.TempDir(), "objects"), blob.Options{NoSync: true})
+	blobDir := filepath.Join(t.TempDir(), "objects")
+	blobs, err := blob.Open(blobDir, blob.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +66,66 @@ func s3Fixture(t *testing.T) (*httptest.Server, time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sink := &fakeSink{}
 	h := server.New(server.Options{
 		Account: acct, Registry: reg, Credentials: creds, Policies: fakePolicies{policy.NewSet(pol)},
-		Audit: &fakeSink{}, Now: func() time.Time { return now }, Mappers: []apierr.Mapper{s3.MapError},
+		Audit: sink, Now: func() time.Time { return now }, Mappers: []apierr.Mapper{s3.MapError},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv, now
+	return srv, now, sink, blobDir
+}
+
+// s3Do sends one signed S3 request and returns the status and body.
+func s3Do(t *testing.T, srv *httptest.Server, now time.Time, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret},
+		req, hex.EncodeToString(sum[:]), "s3", "us-east-1", now); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
+}
+
+// TestS3UnwrittenBodyIsClosed: when a GetObject's audit event cannot be
+// recorded, the request fails and the object's open files are closed.
+func TestS3UnwrittenBodyIsClosed(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc/self/fd")
+	}
+	srv, now, sink, blobDir := s3FixtureSink(t)
+	s3Do(t, srv, now, "PUT", "/fds", "")
+	if code, body := s3Do(t, srv, now, "PUT", "/fds/k", "contents"); code != 200 {
+		t.Fatalf("PutObject: %d %s", code, body)
+	}
+	sink.mu.Lock()
+	sink.fail = true
+	sink.mu.Unlock()
+	for range 10 {
+		if code, _ := s3Do(t, srv, now, "GET", "/fds/k", ""); code != 500 {
+			t.Fatalf("GetObject with a failing audit sink: %d", code)
+		}
+	}
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name())); err == nil && strings.HasPrefix(target, blobDir) {
+			t.Errorf("object file still open: %s", target)
+		}
+	}
 }
 
 // TestS3Wire records S3's wire format for representative exchanges
