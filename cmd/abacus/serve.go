@@ -135,6 +135,8 @@ type app struct {
 	broker   *audit.Broker
 	root     server.RootCredentials
 	registry *op.Registry
+	// sagemaker is kept for its periodic purge of presigned URLs.
+	sagemaker *sagemaker.Service
 }
 
 // close releases the app's resources in dependency order.
@@ -252,7 +254,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Mappers:     []apierr.Mapper{iam.MapError, sts.Mapper, sagemaker.MapError, secretsmanager.MapError, emr.MapError, s3.MapError, efs.MapError, fsx.MapError},
 		Landing:     smSvc,
 	})
-	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg}, nil
+	return &app{handler: h, store: st, resolver: resolver, broker: broker, root: root, registry: reg, sagemaker: smSvc}, nil
 }
 
 // validateSessionPolicy checks an AssumeRole session policy with the engine.
@@ -309,6 +311,25 @@ func (r studioRoles) AssumeRoleAsService(ctx context.Context, req sagemaker.Role
 		SessionToken: string(c.SessionToken), Expiration: c.Expiration, AssumedRoleARN: out.AssumedRoleUser.Arn}, nil
 }
 
+// purgeLandings deletes expired SageMaker presigned URLs and landing
+// sessions every interval until ctx is done.
+func purgeLandings(ctx context.Context, sm *sagemaker.Service, acct model.AccountID, interval time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if n, err := sm.PurgeLandings(ctx, acct, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("purge SageMaker presigned URLs", slog.Any("error", err))
+		} else if n > 0 {
+			log.Debug("purged SageMaker presigned URLs and sessions", slog.Int("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 // withEndpoint tells the services the base URL each request reached, from
 // which SageMaker builds its presigned URLs.
 func withEndpoint(h http.Handler) http.Handler {
@@ -347,6 +368,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	purgeCtx, stopPurge := context.WithCancel(context.Background())
 	defer stopPurge()
 	go store.PurgeSessions(purgeCtx, a.store, 10*time.Minute, time.Now, log)
+	go purgeLandings(purgeCtx, a.sagemaker, model.AccountID(cfg.AccountID), 10*time.Minute, log)
 	addr := ln.Addr().String()
 	if !cfg.InMemory {
 		if err := os.WriteFile(filepath.Join(cfg.DataDir, endpointFile), []byte("http://"+addr+"\n"), 0o600); err != nil {

@@ -304,3 +304,46 @@ func TestTagsOfStudioResources(t *testing.T) {
 		t.Errorf("profile ARN in another case: %v", err)
 	}
 }
+
+// TestPurgeLandings: URLs are forgotten an hour after they expire, landing
+// sessions when they end.
+func TestPurgeLandings(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.svc.CreateNotebookInstance(ctx, at(0), &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: "nb", InstanceType: "ml.t3.medium", RoleArn: role}); err != nil {
+		t.Fatal(err)
+	}
+	var opened sagemaker.Landing
+	for i := range 2 {
+		out, err := f.svc.CreatePresignedNotebookInstanceUrl(ctx, at(0), &sagemaker.CreatePresignedNotebookInstanceUrlInput{NotebookInstanceName: "nb",
+			SessionExpirationDurationInSeconds: new(int32(1800))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			page, tok := token(t, out.AuthorizedUrl)
+			if opened, err = f.svc.OpenLanding(ctx, acct, page, tok, t0.Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	steps := []struct {
+		at   time.Duration
+		want int
+	}{
+		{30 * time.Minute, 0},               // nothing has ended yet
+		{time.Minute + 1800*time.Second, 1}, // the session ends
+		{time.Hour, 0},                      // the URLs expired at 5 min; remembered for an hour
+		{5*time.Minute + time.Hour, 2},      // both URLs
+	}
+	for _, st := range steps {
+		n, err := f.svc.PurgeLandings(ctx, acct, t0.Add(st.at))
+		if err != nil || n != st.want {
+			t.Errorf("purge at t0+%s: %d %v, want %d", st.at, n, err, st.want)
+		}
+	}
+	if _, err := f.svc.LandingSession(ctx, acct, "notebook/nb", opened.Cookie, t0.Add(2*time.Minute)); err == nil {
+		t.Error("the purged session still answers")
+	}
+}

@@ -455,3 +455,50 @@ func (s *Service) landing(ctx context.Context, tx store.ReadTx, acct model.Accou
 	}
 	return l, nil
 }
+
+// landingGrace is how long a used or expired presigned URL is remembered
+// after it expires, so that reopening it still says "expired" or "already
+// used" rather than "not valid".
+const landingGrace = time.Hour
+
+// PurgeLandings deletes the account's presigned URLs that expired more than
+// an hour before now and its landing sessions that have ended, and returns
+// how many records it deleted. Run it periodically; nothing else removes
+// them.
+func (s *Service) PurgeLandings(ctx context.Context, acct model.AccountID, now time.Time) (int, error) {
+	n := 0
+	err := s.update(ctx, func(ctx context.Context, tx store.Tx) error {
+		for _, typ := range []string{typePresignedURL, typeLandingSession} {
+			opts := store.ResourceListOptions{MaxItems: store.MaxMaxItems}
+			for {
+				page, err := tx.ListResources(ctx, acct, storeType(typ), opts)
+				if err != nil {
+					return err
+				}
+				for _, r := range page.Items {
+					e, err := decodeEntry[sessionRecord](r)
+					if err != nil {
+						return err
+					}
+					end := e.Doc.ExpiresAt.Add(landingGrace)
+					if typ == typeLandingSession {
+						end = e.Doc.Expires
+					}
+					if now.Before(end) {
+						continue
+					}
+					if err := tx.DeleteResource(ctx, acct, r.Type, r.ID, 0); err != nil {
+						return err
+					}
+					n++
+				}
+				if !page.IsTruncated {
+					break
+				}
+				opts.Marker = page.Marker
+			}
+		}
+		return nil
+	})
+	return n, err
+}
