@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -610,5 +611,45 @@ aws $E s3 ls
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestS3KeyEncoding round-trips keys that URL handling tends to mangle.
+func TestS3KeyEncoding(t *testing.T) {
+	t.Parallel()
+	s := start(t)
+	c := ctx(t)
+	cl := s3Client(s.root())
+	if _, err := cl.CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("keys")}); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"a+b", "c%d", "sp ace", "ü/ñ/漢字", "q?x=1", "hash#1", "semi;colon", "tilde~", "double//slash", "trailing/", "amp&eq=", "quote'\"", "star*"}
+	for _, k := range keys {
+		if _, err := cl.PutObject(c, &s3.PutObjectInput{Bucket: aws.String("keys"), Key: aws.String(k), Body: strings.NewReader("v:" + k)}); err != nil {
+			t.Fatalf("PutObject %q: %v", k, err)
+		}
+		if got := getBody(t, c, cl, "keys", k); got != "v:"+k {
+			t.Errorf("GetObject %q = %q", k, got)
+		}
+	}
+	out, err := cl.ListObjectsV2(c, &s3.ListObjectsV2Input{Bucket: aws.String("keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, o := range out.Contents {
+		listed = append(listed, aws.ToString(o.Key))
+	}
+	want := slices.Clone(keys)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, listed); diff != "" {
+		t.Errorf("listed keys (-want +got):\n%s", diff)
+	}
+	if _, err := cl.CopyObject(c, &s3.CopyObjectInput{Bucket: aws.String("keys"), Key: aws.String("copy of ü"),
+		CopySource: aws.String("keys/" + url.PathEscape("ü/ñ/漢字"))}); err != nil {
+		t.Fatalf("CopyObject of an encoded source: %v", err)
+	}
+	if got := getBody(t, c, cl, "keys", "copy of ü"); got != "v:ü/ñ/漢字" {
+		t.Errorf("copy = %q", got)
 	}
 }
