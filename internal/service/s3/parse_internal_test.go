@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"testing"
@@ -240,3 +241,37 @@ func TestCappedReader(t *testing.T) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// PutBucketPolicy refuses actions of other services and resources outside
+// the bucket
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html,
+// MalformedPolicy).
+func TestCheckPolicyScope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		policy string
+		ok     bool
+	}{
+		{`{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}]}`, true},
+		{`{"Statement":{"Action":["s3:*","*"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/a/b"]}}`, true},
+		{`{"Statement":[{"NotAction":"s3:DeleteObject","Resource":"arn:aws:s3:::bk*/*"}]}`, true},
+		{`{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}`, true},
+		{`{"Statement":[{"Action":"iam:GetUser","Resource":"arn:aws:s3:::bkt/*"}]}`, false},
+		{`{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`, false},
+		{`{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt2"}]}`, false},
+		{`{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::x*/*"}]}`, false},
+	}
+	for _, tt := range tests {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(tt.policy), &doc); err != nil {
+			t.Fatal(err)
+		}
+		err := checkPolicyScope("bkt", doc)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: %v, want ok=%v", tt.policy, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, &Error{Code: CodeMalformedPolicy}) {
+			t.Errorf("%s: %v, want MalformedPolicy", tt.policy, err)
+		}
+	}
+}

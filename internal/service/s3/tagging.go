@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
@@ -190,6 +191,9 @@ func (s *Service) PutBucketPolicy(ctx context.Context, c *op.Call, in *PutBucket
 			return nil, newError(http.StatusBadRequest, CodeMalformedPolicy, "%s", err.Error())
 		}
 	}
+	if err := checkPolicyScope(in.Bucket, v); err != nil {
+		return nil, err
+	}
 	err := s.updateBucket(ctx, c, in.Bucket, func(_ *model.Resource, d *bucketDoc) error {
 		d.Policy = doc
 		return nil
@@ -240,4 +244,82 @@ func (s *Service) DeleteBucketPolicy(ctx context.Context, c *op.Call, in *Bucket
 		return nil, err
 	}
 	return &Empty{}, nil
+}
+
+// checkPolicyScope applies S3's own rules to a bucket policy: every action
+// is an S3 action and every resource is the bucket or inside it, else
+// MalformedPolicy "Policy has invalid action" / "Policy has invalid
+// resource", as PutBucketPolicy answers them.
+func checkPolicyScope(bucket string, doc map[string]any) error {
+	stmts, _ := doc["Statement"].([]any)
+	if st, ok := doc["Statement"].(map[string]any); ok {
+		stmts = []any{st}
+	}
+	strs := func(v any) []string {
+		switch x := v.(type) {
+		case string:
+			return []string{x}
+		case []any:
+			var out []string
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	arn := bucketARN(bucket)
+	for _, raw := range stmts {
+		st, _ := raw.(map[string]any)
+		for _, a := range append(strs(st["Action"]), strs(st["NotAction"])...) {
+			if a != "*" && !strings.HasPrefix(strings.ToLower(a), "s3:") {
+				return newError(http.StatusBadRequest, CodeMalformedPolicy, "Policy has invalid action")
+			}
+		}
+		for _, r := range append(strs(st["Resource"]), strs(st["NotResource"])...) {
+			if r != arn && !strings.HasPrefix(r, arn+"/") && !wildcardCovers(r, arn) {
+				return newError(http.StatusBadRequest, CodeMalformedPolicy, "Policy has invalid resource")
+			}
+		}
+	}
+	return nil
+}
+
+// wildcardCovers reports whether a resource pattern with wildcards can
+// name the bucket or its objects (arn:aws:s3:::my-*, arn:aws:s3:::*/key).
+func wildcardCovers(pattern, bucketARN string) bool {
+	if !strings.ContainsAny(pattern, "*?") {
+		return false
+	}
+	head, _, _ := strings.Cut(pattern, "/")
+	return matchWildcard(head, bucketARN)
+}
+
+// matchWildcard matches s against a pattern of * (any run) and ? (any
+// one character).
+func matchWildcard(p, s string) bool {
+	for len(p) > 0 {
+		switch p[0] {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if matchWildcard(p[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		default:
+			if s == "" || p[0] != s[0] {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		}
+	}
+	return s == ""
 }
