@@ -24,9 +24,10 @@
 //     SageMaker does (lowerName). parseARN splits one back.
 //   - Storage: every resource is a model.Resource of type "sagemaker:TYPE"
 //     whose ID is "REGION/PATH" (PATH as in the ARN, so lower-cased names
-//     are unique without regard to case). getResource, createResource,
-//     putResource and decode/encode wrap the generic resource store;
-//     a resource whose status has settled to [StatusGone] does not exist.
+//     are unique without regard to case). getEntry, createEntry, putEntry,
+//     listEntries and tagsOf wrap the generic resource store with a typed
+//     document and the time its status began; a resource whose status has
+//     settled to [StatusGone] does not exist.
 //   - Tags: validateTags (1-50 tags, key 1-128 characters, no "aws:"
 //     prefix), requestTagKeys (aws:RequestTag/* and aws:TagKeys),
 //     [Service.CreateChecks] (the Create* check, sagemaker:AddTags on the
@@ -47,6 +48,17 @@
 //     ResourceNotFound, ResourceInUse, ResourceLimitExceeded,
 //     ConflictException, AccessDeniedException); [MapError] maps them to the
 //     wire. transitionError renders the notebook-instance lifecycle text.
+//
+// # Presigned URLs and Studio sessions
+//
+// CreatePresignedNotebookInstanceUrl and CreatePresignedDomainUrl store a
+// single-use token (its digest) and return a URL under /_abacus/ built on
+// the request's endpoint ([WithEndpoint]). The server's landing pages call
+// [Service.PeekLanding], re-authorize the creator, then
+// [Service.OpenLanding] (which starts a landing session, a cookie) and
+// [Service.LandingSession] on later requests; the Studio page gets the
+// user's session from [Service.StudioCredentials] through the
+// [RoleAssumer] (STS's AssumeRoleAsService in the wiring).
 //
 // Choices where AWS's behaviour is not documented are written down in the
 // repository's docs/sagemaker.md.
