@@ -230,6 +230,13 @@ func TestWildcardEdges(t *testing.T) {
 		{"arn:aws:s3:::b/x*y*z", "arn:aws:s3:::b/xz", false},
 		{"arn:aws:s3:::b/x*y*z", "arn:aws:s3:::b/xyyz", true},
 		{"arn:aws:s3:::b/x*" + strings.Repeat("${aws:username}", 9), "arn:aws:s3:::b/x" + strings.Repeat("alice", 9), true},
+		// Nine variables, one in a middle chunk: resolved up front.
+		{"arn:aws:s3:::b/*${aws:username}*" + strings.Repeat("${aws:username}", 8), "arn:aws:s3:::b/-alice-" + strings.Repeat("alice", 8), true},
+		{"arn:aws:s3:::b/*${aws:username}*" + strings.Repeat("${aws:username}", 8), "arn:aws:s3:::b/-bob-" + strings.Repeat("alice", 8), false},
+		// Variables only in the first and last chunks, a literal between.
+		{"arn:aws:s3:::b/${aws:username}/*/x/*${aws:username}", "arn:aws:s3:::b/alice/a/x/b-alice", true},
+		{"arn:aws:s3:::b/${aws:username}/*/x/*${aws:username}", "arn:aws:s3:::b/alice/a/y/b-alice", false},
+		{"arn:aws:s3:::b/${aws:username}/*/x/*${aws:username}", "arn:aws:s3:::b/bob/a/x/b-alice", false},
 	}
 	for _, tt := range tests {
 		p := compile(t, policy.KindIdentity, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s:a","Resource":"`+tt.pattern+`"}}`)

@@ -97,62 +97,88 @@ func starOnly(chunks []gchunk) bool {
 	return true
 }
 
-// globStar is globMatch for chunks without a wildcard '?' (starOnly),
-// compared case-sensitively: the first chunk is a prefix of s, the last
-// (when there are several) a suffix that does not overlap it, and each
-// middle chunk is taken at its leftmost occurrence in between. Every part
-// is compared in place; nothing is concatenated.
-func globStar(chunks []gchunk, vals []string, s string) bool {
-	i := 0
-	first := &chunks[0]
-	if first.simple {
-		if !strings.HasPrefix(s, first.lit) {
+// globStar is globMatch for chunks without a wildcard '?' or a variable,
+// compared case-sensitively: each chunk is one literal (simple). The first
+// is a prefix of s, the last (when there are several) a suffix that does
+// not overlap it, and each middle chunk is taken at its leftmost
+// occurrence in between.
+func globStar(chunks []gchunk, s string) bool {
+	first, last := chunks[0].lit, chunks[len(chunks)-1].lit // a '*' makes two chunks at least
+	if len(s) < len(first)+len(last) || s[:len(first)] != first || s[len(s)-len(last):] != last {
+		return false
+	}
+	i, end := len(first), len(s)-len(last)
+	for k := 1; k < len(chunks)-1; k++ {
+		lit := chunks[k].lit
+		j := strings.Index(s[i:end], lit)
+		if j < 0 {
 			return false
 		}
-		i = len(first.lit)
-	} else {
-		for k := range first.parts {
-			t := partText(&first.parts[k], vals)
-			if len(s)-i < len(t) || s[i:i+len(t)] != t {
+		i += j + len(lit)
+	}
+	return true
+}
+
+// edgeVarsOnly reports whether variables appear only in the first and
+// last chunks, so that globStarLazy can resolve each one where it is
+// compared.
+func edgeVarsOnly(chunks []gchunk) bool {
+	for k := 1; k < len(chunks)-1; k++ {
+		if !chunks[k].simple {
+			return false
+		}
+	}
+	return true
+}
+
+// globStarLazy is globStar for chunks whose variables are all in the first
+// and last chunks (edgeVarsOnly): each variable of vars is resolved from r
+// only when its part is compared, so that a mismatch on the literal text
+// costs no context lookup. A variable that cannot be resolved matches
+// nothing, as in [pattern.match].
+func globStarLazy(chunks []gchunk, vars []seg, r *Request, s string) bool {
+	i := 0
+	first := &chunks[0]
+	for k := range first.parts {
+		pt := &first.parts[k]
+		t := pt.text
+		if pt.v >= 0 {
+			var ok bool
+			if t, ok = vars[pt.v].resolve(r); !ok {
 				return false
 			}
-			i += len(t)
 		}
+		if len(s)-i < len(t) || s[i:i+len(t)] != t {
+			return false
+		}
+		i += len(t)
 	}
 	if len(chunks) == 1 {
 		return i == len(s)
 	}
 	end := len(s)
 	last := &chunks[len(chunks)-1]
-	if last.simple {
-		if end-i < len(last.lit) || s[end-len(last.lit):] != last.lit {
-			return false
-		}
-		end -= len(last.lit)
-	} else {
-		for k := len(last.parts) - 1; k >= 0; k-- {
-			t := partText(&last.parts[k], vals)
-			if end-i < len(t) || s[end-len(t):end] != t {
+	for k := len(last.parts) - 1; k >= 0; k-- {
+		pt := &last.parts[k]
+		t := pt.text
+		if pt.v >= 0 {
+			var ok bool
+			if t, ok = vars[pt.v].resolve(r); !ok {
 				return false
 			}
-			end -= len(t)
 		}
+		if end-i < len(t) || s[end-len(t):end] != t {
+			return false
+		}
+		end -= len(t)
 	}
 	for k := 1; k < len(chunks)-1; k++ {
-		c := &chunks[k]
-		if c.simple {
-			j := strings.Index(s[i:end], c.lit)
-			if j < 0 {
-				return false
-			}
-			i += j + len(c.lit)
-			continue
-		}
-		j, n, ok := findChunk(c, vals, s[:end], i, false)
-		if !ok {
+		lit := chunks[k].lit
+		j := strings.Index(s[i:end], lit)
+		if j < 0 {
 			return false
 		}
-		i = j + n
+		i += j + len(lit)
 	}
 	return true
 }

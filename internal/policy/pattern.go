@@ -35,7 +35,8 @@ type pattern struct {
 	segs []seg  // pVars
 	fold bool   // ASCII case-insensitive (actions)
 	wild bool   // '*' and '?' in the policy text are wildcards
-	star bool   // chunks have no '?' and fold is unset: globStar matches
+	star bool   // pGlob without '?' or fold: globStar matches
+	lazy bool   // pVars without '?' or fold, variables only in the edge chunks: globStarLazy matches
 	// lower and mask are lit for a fold pattern (pExact, pPrefix) in the
 	// form foldEqual compares: lit with ASCII letters lowered, and 0x20
 	// where lit has an ASCII letter, 0 elsewhere.
@@ -57,7 +58,9 @@ func compilePattern(raw string, vars, wild, fold bool) pattern {
 	case pVars:
 		p.chunks, p.vars = compileChunks(p.segs)
 	}
-	p.star = !fold && p.chunks != nil && starOnly(p.chunks)
+	star := !fold && p.chunks != nil && starOnly(p.chunks)
+	p.star = star && p.kind == pGlob
+	p.lazy = star && p.kind == pVars && edgeVarsOnly(p.chunks)
 	if fold && (p.kind == pExact || p.kind == pPrefix) {
 		p.lower, p.mask = foldForm(p.lit)
 	}
@@ -259,9 +262,12 @@ func (p *pattern) match(s string, r *Request) bool {
 		return strings.HasPrefix(s, p.lit)
 	case pGlob:
 		if p.star {
-			return globStar(p.chunks, nil, s)
+			return globStar(p.chunks, s)
 		}
 		return globMatch(p.chunks, nil, s, p.fold)
+	}
+	if p.lazy {
+		return globStarLazy(p.chunks, p.vars, r, s)
 	}
 	// Resolve every variable once, into a stack buffer.
 	var vbuf [8]string
@@ -275,9 +281,6 @@ func (p *pattern) match(s string, r *Request) bool {
 			return false
 		}
 		vals = append(vals, t)
-	}
-	if p.star {
-		return globStar(p.chunks, vals, s)
 	}
 	return globMatch(p.chunks, vals, s, p.fold)
 }
