@@ -764,6 +764,27 @@ func TestStudioCredentials(t *testing.T) {
 		t.Errorf("audited identity %+v", ev.UserIdentity)
 	}
 
+	// Opening the Studio URL was audited as sam's, with the decision.
+	opens, err := cloudtrail.NewFromConfig(s.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("OpenPresignedDomainUrl")}},
+	})
+	if err != nil || len(opens.Events) != 1 {
+		t.Fatalf("OpenPresignedDomainUrl events: %+v %v", opens, err)
+	}
+	var open struct {
+		EventSource  string `json:"eventSource"`
+		ErrorCode    string `json:"errorCode"`
+		UserIdentity struct {
+			Arn string `json:"arn"`
+		} `json:"userIdentity"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(opens.Events[0].CloudTrailEvent)), &open); err != nil {
+		t.Fatal(err)
+	}
+	if open.EventSource != "sagemaker.amazonaws.com" || open.ErrorCode != "" || open.UserIdentity.Arn != "arn:aws:iam::123456789012:user/sam" {
+		t.Errorf("open event %+v", open)
+	}
+
 	// The command works as a credential_process of an AWS CLI profile.
 	t.Run("credential_process", func(t *testing.T) {
 		if _, err := exec.LookPath("aws"); err != nil {
