@@ -246,7 +246,7 @@ func TestSecretsPerUserABAC(t *testing.T) {
 	 {"Sid":"OwnSecrets","Effect":"Allow","Action":"secretsmanager:*","Resource":"arn:aws:secretsmanager:*:*:secret:user-secrets/${aws:SourceIdentity}/*"},
 	 {"Sid":"TaggedSecrets","Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"*",
 	  "Condition":{"StringEquals":{"secretsmanager:ResourceTag/owner":"${aws:SourceIdentity}"}}},
-	 {"Sid":"List","Effect":"Allow","Action":"secretsmanager:ListSecrets","Resource":"*"}]}`
+	 {"Sid":"List","Effect":"Allow","Action":["secretsmanager:ListSecrets","secretsmanager:BatchGetSecretValue"],"Resource":"*"}]}`
 	sess := sharedRoleSessions(t, s, policy, "alice", "bob")
 	alice, bob := secretsmanager.NewFromConfig(sess["alice"]), secretsmanager.NewFromConfig(sess["bob"])
 	root := secretsmanager.NewFromConfig(s.root())
@@ -304,6 +304,15 @@ func TestSecretsPerUserABAC(t *testing.T) {
 		if apiCode(err) != "AccessDeniedException" || errMessage(err) != want {
 			t.Errorf("%s: %v\nwant AccessDeniedException: %s", d.name, err, want)
 		}
+	}
+	// BatchGetSecretValue returns alice's value and reports bob's as denied.
+	batch, err := alice.BatchGetSecretValue(c, &secretsmanager.BatchGetSecretValueInput{SecretIdList: []string{"user-secrets/alice/token", arns["bob"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch.SecretValues) != 1 || aws.ToString(batch.SecretValues[0].Name) != "user-secrets/alice/token" ||
+		len(batch.Errors) != 1 || aws.ToString(batch.Errors[0].ErrorCode) != "AccessDeniedException" || aws.ToString(batch.Errors[0].SecretId) != arns["bob"] {
+		t.Errorf("BatchGetSecretValue: %d values, errors %+v", len(batch.SecretValues), batch.Errors)
 	}
 	if _, err := alice.CreateSecret(c, &secretsmanager.CreateSecretInput{Name: aws.String("user-secrets/bob/planted"), SecretString: aws.String("x")}); apiCode(err) != "AccessDeniedException" {
 		t.Errorf("alice creates under bob's prefix: %v", err)

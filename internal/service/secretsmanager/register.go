@@ -87,6 +87,10 @@ func Register(r *op.Registry, s *Service) {
 		Authorize: on(s, "secretsmanager:GetResourcePolicy", id, nil), Handle: s.GetResourcePolicy})
 	op.Register(r, op.Spec[SecretIDInput, ARNNameOutput]{Service: svc, Name: "DeleteResourcePolicy",
 		Authorize: on(s, "secretsmanager:DeleteResourcePolicy", id, nil), Handle: s.DeleteResourcePolicy})
+	op.Register(r, op.Spec[BatchGetSecretValueInput, BatchGetSecretValueOutput]{Service: svc, Name: "BatchGetSecretValue", ReadOnly: true,
+		Authorize: op.Any[BatchGetSecretValueInput]("secretsmanager:BatchGetSecretValue"), Handle: s.BatchGetSecretValue})
+	op.Register(r, op.Spec[GetRandomPasswordInput, GetRandomPasswordOutput]{Service: svc, Name: "GetRandomPassword", ReadOnly: true,
+		Authorize: op.Any[GetRandomPasswordInput]("secretsmanager:GetRandomPassword"), Handle: s.GetRandomPassword})
 	op.Register(r, op.Spec[ValidateResourcePolicyInput, ValidateResourcePolicyOutput]{Service: svc, Name: "ValidateResourcePolicy", ReadOnly: true,
 		Authorize: func(ctx context.Context, c *op.Call, in *ValidateResourcePolicyInput) ([]op.Check, error) {
 			if in.SecretId == nil {

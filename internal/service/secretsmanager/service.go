@@ -2,6 +2,7 @@ package secretsmanager
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -36,8 +37,8 @@ type Options struct {
 	Box   Sealer
 	// Now is the clock for work not tied to a call; nil means time.Now.
 	Now func() time.Time
-	// Rand is the source of version IDs and, for calls without a request
-	// ID, ARN suffixes; nil means crypto/rand.
+	// Rand is the source of version IDs, random passwords and, for calls
+	// without a request ID, ARN suffixes; nil means crypto/rand.
 	Rand io.Reader
 	// ValidatePolicy checks a resource policy document; nil accepts any
 	// JSON object. Its error message is sent as the
@@ -57,6 +58,7 @@ type Service struct {
 	now      func() time.Time
 	ids      model.IDGenerator
 	validate func(string) error
+	rand     io.Reader
 	log      *slog.Logger
 }
 
@@ -68,6 +70,10 @@ func New(o Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.rand = o.Rand
+	if s.rand == nil {
+		s.rand = rand.Reader
 	}
 	if s.validate == nil {
 		s.validate = func(doc string) error {
