@@ -347,3 +347,38 @@ func TestPurgeLandings(t *testing.T) {
 		t.Error("the purged session still answers")
 	}
 }
+
+// TestCreateDomainChecks: CreateDomain's request keys and iam:PassRole, on
+// the ARN of the domain the same call then creates.
+func TestCreateDomainChecks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	in := &sagemaker.CreateDomainInput{DomainName: "d", AuthMode: "IAM", SubnetIds: []string{"subnet-1"},
+		KmsKeyId:            str("arn:aws:kms:us-east-1:123456789012:key/k"),
+		DefaultUserSettings: map[string]any{"ExecutionRole": role, "KernelGatewayAppSettings": map[string]any{"DefaultResourceSpec": map[string]any{"InstanceType": "ml.t3.medium"}}},
+		Tags:                []sagemaker.Tag{{Key: "team", Value: "ml"}}}
+	c := at(0)
+	c.RequestID = "one-request"
+	e, _ := f.reg.Lookup("sagemaker", "CreateDomain")
+	checks, err := e.Authorize(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.svc.CreateDomain(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []op.Check{
+		{Action: "sagemaker:CreateDomain", Resource: out.DomainArn, Context: map[string][]string{
+			"sagemaker:AuthMode": {"IAM"}, "sagemaker:AppNetworkAccessType": {"PublicInternetOnly"}, "sagemaker:VpcSubnets": {"subnet-1"},
+			"sagemaker:VolumeKmsKeyArn": {"arn:aws:kms:us-east-1:123456789012:key/k"}, "sagemaker:InstanceTypes": {"ml.t3.medium"},
+			"aws:RequestTag/team": {"ml"}, "aws:TagKeys": {"team"}}},
+		{Action: "sagemaker:AddTags", Resource: out.DomainArn, Context: map[string][]string{
+			"sagemaker:TaggingAction": {"CreateDomain"}, "aws:RequestTag/team": {"ml"}, "aws:TagKeys": {"team"}}},
+		{Action: "iam:PassRole", Resource: role, Context: map[string][]string{"iam:PassedToService": {"sagemaker.amazonaws.com"}}},
+	}
+	if diff := cmp.Diff(want, checks); diff != "" {
+		t.Errorf("checks (-want +got):\n%s", diff)
+	}
+}
