@@ -25,6 +25,7 @@
 // s3:x-amz-copy-source, s3:x-amz-metadata-directive), with the bucket
 // policy as the resource-based policy and the bucket owner as the resource
 // account. Buckets are unversioned; versionId parameters are accepted but
-// address the only version, and GetObject's partNumber addresses only part
-// 1.
+// address the only version. GetObject's and HeadObject's partNumber
+// addresses a part of an object completed by multipart upload (each part
+// stays its own segment), and part 1 of any other object.
 package s3

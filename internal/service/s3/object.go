@@ -392,10 +392,13 @@ func parseRange(h string, size int64) (start, end int64, ok bool, err error) {
 // returns the headers of the response and the byte range to send.
 func (s *Service) read(ctx context.Context, c *op.Call, in *GetObjectInput) (objectHeaders, object, int64, int64, error) {
 	var h objectHeaders
-	if in.PartNumber != nil && *in.PartNumber != 1 {
-		// Objects are stored whole; only part 1 of a single-part object is
-		// addressable (see the S3 package documentation).
-		return h, object{}, 0, 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", itoa(int(*in.PartNumber)))
+	if in.PartNumber != nil {
+		if *in.PartNumber < 1 || *in.PartNumber > maxPartNumber {
+			return h, object{}, 0, 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", itoa(int(*in.PartNumber)))
+		}
+		if in.Range != nil {
+			return h, object{}, 0, 0, newError(http.StatusBadRequest, CodeInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+		}
 	}
 	var o object
 	var b bucket
@@ -440,6 +443,27 @@ func (s *Service) read(ctx context.Context, c *op.Call, in *GetObjectInput) (obj
 		return h, o, 0, 0, err
 	}
 	start, end := int64(0), d.Size-1
+	if in.PartNumber != nil {
+		// A completed multipart upload keeps one segment per part; any
+		// other object is one part.
+		parts := 1
+		if strings.Contains(d.ETag, "-") {
+			parts = len(d.Segments)
+			h.PartsCount = ptr(int32(parts))
+		}
+		pn := int(*in.PartNumber)
+		if pn > parts {
+			return h, o, 0, 0, newError(http.StatusRequestedRangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable").
+				with("PartNumberRequested", itoa(pn)).with("ActualPartCount", itoa(parts))
+		}
+		if parts > 1 {
+			for _, g := range d.Segments[:pn-1] {
+				start += g.Size
+			}
+			end = start + d.Segments[pn-1].Size - 1
+			h.ContentRange = ptr("bytes " + strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end, 10) + "/" + strconv.FormatInt(d.Size, 10))
+		}
+	}
 	if in.Range != nil {
 		st, en, ok, err := parseRange(*in.Range, d.Size)
 		if err != nil {

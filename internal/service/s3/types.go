@@ -169,6 +169,7 @@ type objectHeaders struct {
 	Expires            *string           `aws:",header=Expires"`
 	Metadata           map[string]string `aws:",headers=x-amz-meta-"`
 	TagCount           *int32            `aws:",header=x-amz-tagging-count"`
+	PartsCount         *int32            `aws:",header=x-amz-mp-parts-count"`
 }
 
 // GetObjectOutput is the output of GetObject. Body streams the object's
