@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,6 +93,60 @@ func signedGetCallerIdentity(b *testing.B, url, id, secret string) *http.Request
 	return req
 }
 
+// BenchmarkGetCallerIdentityServerRoundTrip drives an abacus started
+// separately, so that the server's CPU time can be told apart from the
+// client's. It runs only when ABACUS_BENCH_ENDPOINT is set (e.g.
+// http://127.0.0.1:4599/), signs with AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY, and, when ABACUS_BENCH_PID names the server's
+// process, reports its CPU time per request (server-cpu-ns/op, from
+// /proc/PID/stat, Linux only):
+//
+//	abacus serve --data-dir "$(mktemp -d)" & export ABACUS_BENCH_PID=$!
+//	eval "$(abacus env --data-dir ...)"; export ABACUS_BENCH_ENDPOINT=$AWS_ENDPOINT_URL
+//	go test ./cmd/abacus -run '^$' -bench ServerRoundTrip -benchtime 20000x -count 5
+func BenchmarkGetCallerIdentityServerRoundTrip(b *testing.B) {
+	url := os.Getenv("ABACUS_BENCH_ENDPOINT")
+	if url == "" {
+		b.Skip("ABACUS_BENCH_ENDPOINT is not set: no separately started abacus to drive")
+	}
+	pid, _ := strconv.Atoi(os.Getenv("ABACUS_BENCH_PID"))
+	cpu0, ok0 := serverCPU(pid)
+	driveRoundTrip(b, url, func(url string) *http.Request {
+		return signedGetCallerIdentity(b, url, os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"))
+	})
+	if cpu1, ok1 := serverCPU(pid); ok0 && ok1 {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "server-cpu-ns/op")
+	}
+}
+
+// serverCPU returns the user plus system CPU time of process pid from
+// /proc/PID/stat, in units of the kernel's 100 Hz clock ticks.
+func serverCPU(pid int) (time.Duration, bool) {
+	if pid <= 0 {
+		return 0, false
+	}
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) may hold spaces; fields after it are
+	// counted from its closing parenthesis.
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
+}
+
 func runRoundTrip(b *testing.B, h http.Handler, sign func(url string) *http.Request) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,7 +155,13 @@ func runRoundTrip(b *testing.B, h http.Handler, sign func(url string) *http.Requ
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/"
+	driveRoundTrip(b, "http://"+ln.Addr().String()+"/", sign)
+}
+
+// driveRoundTrip sends b.N copies of one signed request to url from
+// benchConcurrency goroutines and reports throughput, latency and the
+// process's CPU time per request.
+func driveRoundTrip(b *testing.B, url string, sign func(url string) *http.Request) {
 	tmpl := sign(url)
 	payload, _ := io.ReadAll(tmpl.Body)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchConcurrency, MaxConnsPerHost: benchConcurrency}}
