@@ -134,6 +134,27 @@ func s3Parallel(b *testing.B, s *s3BenchServer, size int64, fn func(hc *http.Cli
 	b.ReportMetric(s.peakRSS(), "server-peak-RSS-MiB")
 }
 
+// BenchmarkS3Big puts and gets one 2 GiB object, to show the server's
+// memory does not grow with object size. It takes tens of seconds and
+// runs only when ABACUS_BENCH_BIG is set:
+//
+//	ABACUS_BENCH_BIG=1 go test ./test/compat -run '^$' -bench S3Big -benchtime 1x
+func BenchmarkS3Big(b *testing.B) {
+	if os.Getenv("ABACUS_BENCH_BIG") == "" {
+		b.Skip("set ABACUS_BENCH_BIG=1 to move a 2 GiB object")
+	}
+	s := startS3Bench(b)
+	hc := &http.Client{}
+	s3BenchDo(b, hc, "PUT", s.endpoint+"/bench", nil, 0)
+	const size = 2 << 30
+	b.SetBytes(2 * size)
+	for b.Loop() {
+		s3BenchDo(b, hc, "PUT", s.endpoint+"/bench/big", &s3Pattern{left: size}, size)
+		s3BenchDo(b, hc, "GET", s.endpoint+"/bench/big", nil, size)
+	}
+	b.ReportMetric(s.peakRSS(), "server-peak-RSS-MiB")
+}
+
 func BenchmarkS3(b *testing.B) {
 	b.Run("PutObject/1KiB-c16", func(b *testing.B) {
 		s := startS3Bench(b)
