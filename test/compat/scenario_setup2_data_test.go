@@ -817,11 +817,14 @@ func dpRawS3Get(t *testing.T, s *server, u *dpSession, path string) error {
 
 // dpBufferedClient reads each response body completely as soon as the
 // response arrives. With the SDK's own client, about one LookupEvents call
-// in twenty over loopback HTTP/1.1 fails with "use of closed network
+// in twenty-five over loopback HTTP/1.1 fails with "use of closed network
 // connection" while the SDK decodes a large (~50 KB) body, although the
-// server sent a complete response with its Content-Length; the same
-// requests signed by hand, or through this client, never fail in 300
-// tries. The audit trail is still read and checked in full.
+// server sent a complete response with its Content-Length. The cause is
+// on the client side: smithy-go closes the request body as soon as the
+// HTTP client returns, and Go's transport then closes the connection under
+// the unread response. Requests signed by hand, requests whose body is
+// copied before sending, and this client never failed in 300 tries each.
+// The audit trail is still read and checked in full.
 type dpBufferedClient struct{}
 
 func (dpBufferedClient) Do(r *http.Request) (*http.Response, error) {
