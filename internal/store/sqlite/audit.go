@@ -36,7 +36,13 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	defer func() { _ = sqlTx.Rollback() }()
-	t := &tx{tx: sqlTx, stmts: &s.ws, write: true}
+	// Bind the two statements to the transaction once per batch, not once
+	// per row.
+	insEvent, err := s.txStmt(ctx, sqlTx, insertAuditEvent)
+	if err != nil {
+		return fmt.Errorf("append audit events: %w", err)
+	}
+	var insResource *sql.Stmt
 	for _, r := range recs {
 		if r.EventID == "" || r.AccountID == "" || r.EventTime.IsZero() {
 			return fmt.Errorf("append audit events: record without event ID, account or time (%q)", r.EventID)
@@ -52,7 +58,7 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 			event = []byte{}
 		}
 		at := r.EventTime.UnixNano()
-		res, err := t.exec(ctx, insertAuditEvent, r.EventID, string(r.AccountID), at, r.EventName, r.EventSource, r.Username,
+		res, err := insEvent.ExecContext(ctx, r.EventID, string(r.AccountID), at, r.EventName, r.EventSource, r.Username,
 			r.AccessKeyID, r.SourceIdentity, r.ReadOnly, r.ErrorCode, r.Denied, resources, event)
 		if err != nil {
 			return fmt.Errorf("append audit event %s: %w", r.EventID, err)
@@ -60,8 +66,13 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 		if n, _ := res.RowsAffected(); n == 0 {
 			continue // already stored: a retried batch
 		}
+		if len(r.Resources) > 0 && insResource == nil {
+			if insResource, err = s.txStmt(ctx, sqlTx, insertAuditResource); err != nil {
+				return fmt.Errorf("append audit events: %w", err)
+			}
+		}
 		for _, rr := range r.Resources {
-			if _, err := t.exec(ctx, insertAuditResource, r.EventID, string(r.AccountID), at, rr.Type, rr.Name); err != nil {
+			if _, err := insResource.ExecContext(ctx, r.EventID, string(r.AccountID), at, rr.Type, rr.Name); err != nil {
 				return fmt.Errorf("append audit event %s: %w", r.EventID, err)
 			}
 		}
@@ -70,6 +81,16 @@ func (s *Store) AppendAuditEvents(ctx context.Context, recs []model.AuditRecord)
 		return fmt.Errorf("append audit events: commit: %w", err)
 	}
 	return nil
+}
+
+// txStmt returns q, prepared when the store opened, bound to sqlTx; a
+// query that was not prepared then is prepared now, on sqlTx's connection.
+// Either way the statement is closed with the transaction.
+func (s *Store) txStmt(ctx context.Context, sqlTx *sql.Tx, q string) (*sql.Stmt, error) {
+	if st := s.ws.get(q); st != nil {
+		return sqlTx.StmtContext(ctx, st), nil
+	}
+	return sqlTx.PrepareContext(ctx, q)
 }
 
 // sameEvent correlates an audit_resources row with its event by every
