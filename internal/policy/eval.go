@@ -388,7 +388,9 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 	}
 	allow, deny := false, false
 	// memo[i] caches shared Resource element i: 0 unknown, 1 no, 2 yes.
+	// memo[0] is never consulted; it keeps the result of r.touch.
 	var memo [resMemo + 1]uint8
+	memo[0] = r.touch()
 	list, exact := s.candidates(r.Action)
 	for i := range list {
 		ref := &list[i]
@@ -429,6 +431,30 @@ func (s *Set) Evaluate(r *Request, matched []Match) (Decision, []Match) {
 		return Allowed, matched
 	}
 	return ImplicitDeny, matched
+}
+
+// touch reads a byte of each piece of r that a decision is likely to read
+// (the resource ARN, the context's lookup slots and key bytes, each
+// value) and returns their sum. A request built long before it is
+// decided, as a server decodes a call and then authorizes it, is often no
+// longer in the CPU caches; touching its pieces up front issues their
+// loads back to back, so that the processor fetches them from memory in
+// parallel instead of one after another as the evaluation reaches each.
+func (r *Request) touch() uint8 {
+	var x uint8
+	if n := len(r.Resource); n > 0 {
+		x += r.Resource[0] + r.Resource[n-1]
+	}
+	c := &r.Context
+	for i := 0; i < len(c.keys); i += 64 {
+		x += c.keys[i]
+	}
+	for i := range c.slots {
+		if v := c.slots[i].one; v != "" {
+			x += v[len(v)-1]
+		}
+	}
+	return x
 }
 
 // Decide is [Set.Evaluate] without the matches.
