@@ -32,13 +32,13 @@ const (
 	typePart   = "s3:part"   // ID: upload ID + "/" + five-digit part number
 )
 
-// Options configure a [Service]. Store and Blobs are required.
+// Options configure a [Service]. Store and Blobs are required. The
+// service reads the time only from each call (op.Call.Now), which the
+// server takes from its injected clock.
 type Options struct {
 	Store Store
 	// Blobs holds object bytes.
 	Blobs *blob.Store
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 	// Rand is the source of upload IDs; nil means crypto/rand.
 	Rand io.Reader
 	// ValidatePolicy checks a bucket policy document (a resource-based
@@ -55,7 +55,6 @@ type Options struct {
 type Service struct {
 	st    Store
 	blobs *blob.Store
-	now   func() time.Time
 	rand  io.Reader
 	valid func(string) error
 	log   *slog.Logger
@@ -63,10 +62,7 @@ type Service struct {
 
 // New returns a Service.
 func New(opt Options) *Service {
-	s := &Service{st: opt.Store, blobs: opt.Blobs, now: opt.Now, rand: opt.Rand, valid: opt.ValidatePolicy, log: opt.Logger}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Service{st: opt.Store, blobs: opt.Blobs, rand: opt.Rand, valid: opt.ValidatePolicy, log: opt.Logger}
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
