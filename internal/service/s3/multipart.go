@@ -223,8 +223,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c *op.Call, in *C
 			"The XML you provided was not well-formed or did not validate against our published schema")
 	}
 	var doc objectDoc
-	var tags []model.Tag
-	var unused []blob.Segment
+	var unused, replaced []blob.Segment
 	err := s.st.Update(ctx, func(ctx context.Context, tx store.Tx) error {
 		b, err := loadBucket(ctx, tx, in.Bucket)
 		if err != nil {
@@ -277,7 +276,13 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c *op.Call, in *C
 			}
 		}
 		doc = objectDoc{objectMeta: ud.objectMeta, Size: size, ETag: multipartETag(md5s), Segments: segs, LastModified: c.Now}
-		tags = modelTags(ud.Tagging)
+		// The object replaces any existing one and the upload is consumed
+		// in the same transaction: a failed precondition leaves the upload
+		// as it was, to be retried or aborted.
+		replaced, err = storeObject(ctx, tx, c, b, in.Key, doc, modelTags(ud.Tagging), in.IfMatch, in.IfNoneMatch)
+		if err != nil {
+			return err
+		}
 		for _, r := range prs {
 			if err := tx.DeleteResource(ctx, b.owner, typePart, r.ID, 0); err != nil {
 				return err
@@ -288,12 +293,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, c *op.Call, in *C
 	if err != nil {
 		return nil, err
 	}
-	// The upload is consumed; now the object replaces any existing one. If
-	// that fails the parts' blobs are removed by commitObject.
-	if err := s.commitObject(ctx, c, in.Bucket, in.Key, doc, tags, in.IfMatch, in.IfNoneMatch); err != nil {
-		return nil, err
-	}
 	s.deleteBlobs(ctx, unused)
+	s.deleteBlobs(ctx, replaced)
 	loc := "/" + in.Bucket + "/" + in.Key
 	return &CompleteMultipartUploadOutput{Location: &loc, Bucket: &in.Bucket, Key: &in.Key, ETag: ptr(doc.ETag)}, nil
 }

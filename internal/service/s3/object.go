@@ -254,29 +254,7 @@ func (s *Service) commitObject(ctx context.Context, c *op.Call, bucketName, key 
 		if err != nil {
 			return err
 		}
-		cur, err := loadObject(ctx, tx, b, key)
-		exists := err == nil
-		if err != nil && !errors.Is(err, &Error{Code: CodeNoSuchKey}) {
-			return err
-		}
-		if ifNoneMatch != nil && exists && (*ifNoneMatch == "*" || etagMatch(*ifNoneMatch, cur.doc.ETag)) {
-			return errPreconditionFailed("If-None-Match")
-		}
-		if ifMatch != nil && (!exists || !etagMatch(*ifMatch, cur.doc.ETag)) {
-			if !exists {
-				return errNoSuchKey(key)
-			}
-			return errPreconditionFailed("If-Match")
-		}
-		r := model.Resource{Type: typeObject, ID: objectID(bucketName, key), ARN: objectARN(bucketName, key), Name: key,
-			Tags: tags, Document: mustJSON(doc), CreateDate: c.Now, UpdateDate: c.Now}
-		if !exists {
-			_, err = tx.CreateResource(ctx, b.owner, r)
-			return err
-		}
-		old = cur.doc.Segments
-		r.Version = cur.res.Version
-		_, err = tx.UpdateResource(ctx, b.owner, r)
+		old, err = storeObject(ctx, tx, c, b, key, doc, tags, ifMatch, ifNoneMatch)
 		return err
 	})
 	if err != nil {
@@ -285,6 +263,37 @@ func (s *Service) commitObject(ctx context.Context, c *op.Call, bucketName, key 
 	}
 	s.deleteBlobs(ctx, old)
 	return nil
+}
+
+// storeObject writes doc as the object b/key in tx after checking the
+// conditional-write headers, and returns the segments of the object it
+// replaced, to delete once tx commits.
+func storeObject(ctx context.Context, tx store.Tx, c *op.Call, b bucket, key string, doc objectDoc, tags []model.Tag, ifMatch, ifNoneMatch *string) ([]blob.Segment, error) {
+	cur, err := loadObject(ctx, tx, b, key)
+	exists := err == nil
+	if err != nil && !errors.Is(err, &Error{Code: CodeNoSuchKey}) {
+		return nil, err
+	}
+	if ifNoneMatch != nil && exists && (*ifNoneMatch == "*" || etagMatch(*ifNoneMatch, cur.doc.ETag)) {
+		return nil, errPreconditionFailed("If-None-Match")
+	}
+	if ifMatch != nil && (!exists || !etagMatch(*ifMatch, cur.doc.ETag)) {
+		if !exists {
+			return nil, errNoSuchKey(key)
+		}
+		return nil, errPreconditionFailed("If-Match")
+	}
+	r := model.Resource{Type: typeObject, ID: objectID(b.res.ID, key), ARN: objectARN(b.res.ID, key), Name: key,
+		Tags: tags, Document: mustJSON(doc), CreateDate: c.Now, UpdateDate: c.Now}
+	if !exists {
+		_, err = tx.CreateResource(ctx, b.owner, r)
+		return nil, err
+	}
+	r.Version = cur.res.Version
+	if _, err := tx.UpdateResource(ctx, b.owner, r); err != nil {
+		return nil, err
+	}
+	return cur.doc.Segments, nil
 }
 
 // etagMatch reports whether an If-Match / If-None-Match list matches etag
