@@ -85,3 +85,29 @@ func TestREADMEPolicyTools(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMECommandsMatchCI: the README's first lines give the run and
+// test commands, and .ci/run runs exactly that test command.
+func TestREADMECommandsMatchCI(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(readme), "\n")
+	if len(lines) < 4 || !strings.Contains(lines[2], "go run ./cmd/abacus serve") {
+		t.Fatalf("README.md's third line is not the run command: %q", lines[2])
+	}
+	test, _, _ := strings.Cut(strings.TrimSpace(lines[3]), "  #")
+	test = strings.TrimSpace(test)
+	if !strings.HasPrefix(test, "go test") {
+		t.Fatalf("README.md's fourth line is not the test command: %q", lines[3])
+	}
+	ciLines := strings.Split(strings.TrimSpace(string(ci)), "\n")
+	if last := strings.TrimSpace(ciLines[len(ciLines)-1]); last != test {
+		t.Errorf(".ci/run runs %q; the README's test command is %q", last, test)
+	}
+}
