@@ -372,16 +372,11 @@ func sourceIP(r *http.Request) string {
 	return host
 }
 
-// scopeRegion returns the region of r's credential scope, or us-east-1.
+// scopeRegion returns the region of r's credential scope, or us-east-1
+// when r carries none.
 func scopeRegion(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		if _, rest, ok := strings.Cut(auth, "Credential="); ok {
-			cred, _, _ = strings.Cut(rest, ",")
-		}
-	}
-	if parts := strings.Split(cred, "/"); len(parts) == 5 {
-		return parts[2]
+	if region, _, ok := sigv4.Scope(r); ok {
+		return region
 	}
 	return "us-east-1"
 }
