@@ -84,6 +84,12 @@ func (s *Server) decide(ctx context.Context, x *exchange, c *op.Call, ch op.Chec
 		return nil
 	}
 	msg := res.Message(req)
+	if strings.EqualFold(ch.Action, "sts:AssumeRole") {
+		// STS words an AssumeRole denial without the reason that other
+		// services give ("User: ARN is not authorized to perform:
+		// sts:AssumeRole on resource: ROLE"), whichever policy denied it.
+		msg = "User: " + req.Principal.ARN + " is not authorized to perform: " + ch.Action + " on resource: " + ch.Resource
+	}
 	if !enforced {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "access would be denied (enforce=soft)",
 			slog.String("request_id", x.reqID), slog.String("message", msg))

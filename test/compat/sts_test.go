@@ -2,6 +2,7 @@ package compat
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // TestRoleSessionWithSourceIdentity walks the shared-execution-role pattern
@@ -182,5 +184,30 @@ func TestTrustPolicyMustAllow(t *testing.T) {
 	})
 	if apiCode(err) != "AccessDenied" {
 		t.Fatalf("AssumeRole of a role whose trust policy names only SageMaker: %v", err)
+	}
+	// STS's AccessDenied for AssumeRole names no reason, unlike other
+	// services' denials (as real responses show, e.g. in
+	// github.com/amzn/selling-partner-api-models/issues/1186).
+	var ae smithy.APIError
+	errors.As(err, &ae)
+	want := "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/notebook-exec"
+	if ae == nil || ae.ErrorMessage() != want {
+		t.Errorf("AssumeRole denial message %v, want %q", err, want)
+	}
+
+	// The same text when the identity policy is what is missing.
+	if _, err := admin.DeleteUserPolicy(c, &iam.DeleteUserPolicyInput{UserName: aws.String("alice"), PolicyName: aws.String("assume-any")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UpdateAssumeRolePolicy(c, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("notebook-exec"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sts.NewFromConfig(s.config(*key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey, "")).AssumeRole(c, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/notebook-exec"), RoleSessionName: aws.String("probe"),
+	})
+	ae = nil
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" || ae.ErrorMessage() != want {
+		t.Errorf("AssumeRole without an identity policy: %v, want AccessDenied %q", err, want)
 	}
 }
