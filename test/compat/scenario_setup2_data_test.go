@@ -150,9 +150,12 @@ func (u *dpSession) deny(t *testing.T, source, name string, want dpDenial, call 
 	}
 	re := "^User: " + regexp.QuoteMeta(u.arn) + " is not authorized to perform: " + regexp.QuoteMeta(want.action)
 	if want.resource != "" {
-		// S3 quotes the resource ARN; the quotes are optional here
-		// because abacus does not yet write them (see the report).
-		re += ` on resource: "?` + want.resource + `"?`
+		// S3 quotes the resource ARN; the other services do not.
+		if source == srcS3 {
+			re += ` on resource: "` + want.resource + `"`
+		} else {
+			re += ` on resource: ` + want.resource
+		}
 	}
 	if want.explicit {
 		re += " with an explicit deny in an identity-based policy$"
