@@ -23,6 +23,8 @@
 package authz
 
 import (
+	"strings"
+
 	"abacus/internal/policy"
 )
 
@@ -224,7 +226,18 @@ func (r *Result) Message(req *policy.Request) string {
 	}
 	msg := "User: " + who + " is not authorized to perform: " + req.Action
 	if req.Resource != "" && req.Resource != "*" {
-		msg += " on resource: " + req.Resource
+		if hasService(req.Action, "s3") {
+			// S3 quotes the resource ARN
+			// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html).
+			msg += ` on resource: "` + req.Resource + `"`
+		} else {
+			msg += " on resource: " + req.Resource
+		}
+	}
+	if strings.EqualFold(req.Action, "sts:AssumeRole") {
+		// STS names no reason for an AssumeRole denial, whichever policy
+		// denied it.
+		return msg
 	}
 	t := r.DeniedBy
 	if t == TypeNone {
@@ -234,6 +247,12 @@ func (r *Result) Message(req *policy.Request) string {
 		return msg + " with an explicit deny in " + article(t) + " " + t.String()
 	}
 	return msg + " because no " + t.String() + " allows the " + req.Action + " action"
+}
+
+// hasService reports whether action belongs to service (case-insensitive
+// prefix before the colon).
+func hasService(action, service string) bool {
+	return len(action) > len(service) && action[len(service)] == ':' && strings.EqualFold(action[:len(service)], service)
 }
 
 func article(t PolicyType) string {

@@ -180,20 +180,29 @@ func TestMessage(t *testing.T) {
 		req  *policy.Request
 		want string
 	}{
-		{policy.ImplicitDeny, authz.TypeIdentity, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:GetObject action"},
-		{policy.ImplicitDeny, authz.TypeResource, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no resource-based policy allows the s3:GetObject action"},
-		{policy.ImplicitDeny, authz.TypeBoundary, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no permissions boundary allows the s3:GetObject action"},
-		{policy.ImplicitDeny, authz.TypeSession, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no session policy allows the s3:GetObject action"},
-		{policy.ImplicitDeny, authz.TypeSCP, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no service control policy allows the s3:GetObject action"},
-		{policy.ExplicitDeny, authz.TypeIdentity, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in an identity-based policy"},
-		{policy.ExplicitDeny, authz.TypeResource, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a resource-based policy"},
-		{policy.ExplicitDeny, authz.TypeBoundary, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a permissions boundary"},
-		{policy.ExplicitDeny, authz.TypeSession, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a session policy"},
-		{policy.ExplicitDeny, authz.TypeSCP, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a service control policy"},
+		{policy.ImplicitDeny, authz.TypeIdentity, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no identity-based policy allows the s3:GetObject action"},
+		{policy.ImplicitDeny, authz.TypeResource, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no resource-based policy allows the s3:GetObject action"},
+		{policy.ImplicitDeny, authz.TypeBoundary, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no permissions boundary allows the s3:GetObject action"},
+		{policy.ImplicitDeny, authz.TypeSession, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no session policy allows the s3:GetObject action"},
+		{policy.ImplicitDeny, authz.TypeSCP, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no service control policy allows the s3:GetObject action"},
+		{policy.ExplicitDeny, authz.TypeIdentity, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in an identity-based policy"},
+		{policy.ExplicitDeny, authz.TypeResource, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in a resource-based policy"},
+		{policy.ExplicitDeny, authz.TypeBoundary, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in a permissions boundary"},
+		{policy.ExplicitDeny, authz.TypeSession, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in a session policy"},
+		{policy.ExplicitDeny, authz.TypeSCP, r, "User: " + user + " is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" with an explicit deny in a service control policy"},
 		{policy.ImplicitDeny, authz.TypeNone, userReq("iam:ListUsers", "*"), "User: " + user + " is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action"},
 		{policy.Allowed, authz.TypeNone, r, ""},
+		// Services other than S3 do not quote the resource.
+		{policy.ImplicitDeny, authz.TypeIdentity, userReq("sagemaker:DescribeTrainingJob", "arn:aws:sagemaker:us-east-1:123456789012:training-job/j"),
+			"User: " + user + " is not authorized to perform: sagemaker:DescribeTrainingJob on resource: arn:aws:sagemaker:us-east-1:123456789012:training-job/j because no identity-based policy allows the sagemaker:DescribeTrainingJob action"},
+		// STS names no reason for an AssumeRole denial (real responses,
+		// e.g. github.com/amzn/selling-partner-api-models/issues/1186).
+		{policy.ImplicitDeny, authz.TypeResource, userReq("sts:AssumeRole", "arn:aws:iam::123456789012:role/r"),
+			"User: " + user + " is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/r"},
+		{policy.ExplicitDeny, authz.TypeIdentity, userReq("STS:assumerole", "arn:aws:iam::123456789012:role/r"),
+			"User: " + user + " is not authorized to perform: STS:assumerole on resource: arn:aws:iam::123456789012:role/r"},
 		{policy.ImplicitDeny, authz.TypeResource, &policy.Request{Principal: policy.Caller{Type: policy.PrincipalAnonymous}, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"},
-			"User: anonymous is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no resource-based policy allows the s3:GetObject action"},
+			"User: anonymous is not authorized to perform: s3:GetObject on resource: \"arn:aws:s3:::b/k\" because no resource-based policy allows the s3:GetObject action"},
 	}
 	for _, tt := range tests {
 		res := authz.Result{Decision: tt.d, DeniedBy: tt.by}

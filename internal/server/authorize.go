@@ -84,16 +84,6 @@ func (s *Server) decide(ctx context.Context, x *exchange, c *op.Call, ch op.Chec
 		return nil
 	}
 	msg := res.Message(req)
-	if strings.EqualFold(ch.Action, "sts:AssumeRole") {
-		// STS words an AssumeRole denial without the reason that other
-		// services give ("User: ARN is not authorized to perform:
-		// sts:AssumeRole on resource: ROLE"), whichever policy denied it.
-		msg = "User: " + req.Principal.ARN + " is not authorized to perform: " + ch.Action + " on resource: " + ch.Resource
-	} else if len(ch.Action) > 3 && strings.EqualFold(ch.Action[:3], "s3:") && ch.Resource != "" && ch.Resource != "*" {
-		// S3 quotes the resource: ... on resource: "arn:aws:s3:::b/k" because ...
-		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html).
-		msg = strings.Replace(msg, " on resource: "+ch.Resource+" ", ` on resource: "`+ch.Resource+`" `, 1)
-	}
 	if !enforced {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "access would be denied (enforce=soft)",
 			slog.String("request_id", x.reqID), slog.String("message", msg))
