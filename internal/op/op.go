@@ -196,3 +196,14 @@ func Any[In any](action string) func(context.Context, *Call, *In) ([]Check, erro
 		return []Check{{Action: action, Resource: "*"}}, nil
 	}
 }
+
+// Time returns the call's time in UTC to the millisecond, the precision of
+// AWS's timestamps, or now()'s when the call carries none (a call built
+// outside the server, in a test).
+func (c *Call) Time(now func() time.Time) time.Time {
+	t := c.Now
+	if t.IsZero() {
+		t = now()
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}

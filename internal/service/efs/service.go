@@ -177,13 +177,7 @@ func parseID(c *op.Call, id string) (string, error) {
 }
 
 // callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time {
-	t := c.Now
-	if t.IsZero() {
-		t = s.now()
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
+func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
 
 // newID returns the ID of the file system a call creates: fs- and 17 hex
 // digits derived from the call's (random, unique) request ID, so that

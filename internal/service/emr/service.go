@@ -252,13 +252,7 @@ func clusterARN(region string, acct model.AccountID, id string) string {
 }
 
 // callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time {
-	t := c.Now
-	if t.IsZero() {
-		t = s.now()
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
+func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
 
 // get loads a cluster of the call's region; a missing one is
 // InvalidRequestException as DescribeCluster answers.

@@ -164,13 +164,7 @@ func fsARN(region string, acct model.AccountID, id string) string {
 var idRE = regexp.MustCompile(`^fs-[0-9a-f]{8,}$`)
 
 // callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time {
-	t := c.Now
-	if t.IsZero() {
-		t = s.now()
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
+func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
 
 // newID returns the ID of the file system a call creates, derived from
 // the call's (random, unique) request ID so that authorization and the

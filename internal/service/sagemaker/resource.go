@@ -154,13 +154,7 @@ func listEntries[T any](ctx context.Context, s *Service, tx store.ReadTx, acct m
 
 // callTime is the call's time in UTC truncated to milliseconds (SageMaker
 // timestamps carry milliseconds).
-func (s *Service) callTime(c *op.Call) time.Time {
-	t := c.Now
-	if t.IsZero() {
-		t = s.now()
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
+func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
 
 // view and update run fn in a read-only or read-write transaction.
 func (s *Service) view(ctx context.Context, fn func(ctx context.Context, tx store.ReadTx) error) error {

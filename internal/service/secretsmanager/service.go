@@ -281,13 +281,7 @@ func (s *Service) find(ctx context.Context, tx store.ReadTx, c *op.Call, id stri
 }
 
 // callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time {
-	t := c.Now
-	if t.IsZero() {
-		t = s.now()
-	}
-	return t.UTC().Truncate(time.Millisecond)
-}
+func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
 
 // suffixAlphabet is the alphabet of ARN suffixes.
 const suffixAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
