@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,15 +24,7 @@ import (
 //
 //	go test ./cmd/abacus -run '^$' -bench IAMGetUserRoundTrip -benchtime 20000x -count 5
 func BenchmarkIAMGetUserRoundTrip(b *testing.B) {
-	cfg := config{
-		Addr: "127.0.0.1:0", DataDir: b.TempDir(), AccountID: "123456789012", Enforce: "on",
-		RootKeyID: "AKIAIOSFODNN7EXAMPLE", RootSecret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-	}
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.close()
+	a, cfg := benchApp(b)
 	setup := httptest.NewServer(a.handler)
 	defer setup.Close()
 	ctx := context.Background()

@@ -41,7 +41,9 @@ import (
 
 const benchConcurrency = 32
 
-func BenchmarkGetCallerIdentityRoundTrip(b *testing.B) {
+// benchApp starts an abacus (store, services, handler; no listener) on a
+// fresh data dir with fixed root credentials, closed when b ends.
+func benchApp(b *testing.B) (*app, config) {
 	cfg := config{
 		Addr: "127.0.0.1:0", DataDir: b.TempDir(), AccountID: "123456789012", Enforce: "on",
 		RootKeyID: "AKIAIOSFODNN7EXAMPLE", RootSecret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -50,7 +52,36 @@ func BenchmarkGetCallerIdentityRoundTrip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer a.close()
+	b.Cleanup(func() { a.close() })
+	return a, cfg
+}
+
+// bareHandler answers every request with a fixed GetCallerIdentity
+// response after reading its body: the floor an HTTP server costs.
+func bareHandler() http.Handler {
+	body := []byte(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:root</Arn><UserId>123456789012</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "text/xml")
+		w.Write(body)
+	})
+}
+
+// serveLoopback serves h on a free loopback port until b ends and returns
+// its URL.
+func serveLoopback(b *testing.B, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func BenchmarkGetCallerIdentityRoundTrip(b *testing.B) {
+	a, cfg := benchApp(b)
 	before := a.broker.Stats()
 	runRoundTrip(b, a.handler, func(url string) *http.Request {
 		return signedGetCallerIdentity(b, url, cfg.RootKeyID, cfg.RootSecret)
@@ -62,13 +93,7 @@ func BenchmarkGetCallerIdentityRoundTrip(b *testing.B) {
 }
 
 func BenchmarkBareHandlerRoundTrip(b *testing.B) {
-	body := []byte(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:root</Arn><UserId>123456789012</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "text/xml")
-		w.Write(body)
-	})
-	runRoundTrip(b, h, func(url string) *http.Request {
+	runRoundTrip(b, bareHandler(), func(url string) *http.Request {
 		return signedGetCallerIdentity(b, url, "AKIAIOSFODNN7EXAMPLE", "secret")
 	})
 }
@@ -148,14 +173,7 @@ func serverCPU(pid int) (time.Duration, bool) {
 }
 
 func runRoundTrip(b *testing.B, h http.Handler, sign func(url string) *http.Request) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	defer srv.Close()
-	driveRoundTrip(b, "http://"+ln.Addr().String()+"/", sign)
+	driveRoundTrip(b, serveLoopback(b, h), sign)
 }
 
 // driveRoundTrip sends b.N copies of one signed request to url from
