@@ -53,6 +53,13 @@ type Session struct {
 	// user or root that called the first AssumeRole); empty when the session
 	// is not chained.
 	OriginARN string
+	// ContextKeys are request context keys that every request made with
+	// the session carries, e.g. sagemaker:DomainId and
+	// sagemaker:UserProfileName of a SageMaker Studio session. Only abacus
+	// sets them, when it issues a session on a service's behalf; no STS
+	// request can, and they do not pass to chained sessions. They never
+	// change during the session's life and are stored, and purged, with it.
+	ContextKeys map[string][]string `json:",omitempty"`
 }
 
 // Expired reports whether the session has expired at now.

@@ -242,9 +242,6 @@ func resolveSession(ctx context.Context, tx store.ReadTx, id string) (Credential
 			return Credential{}, fmt.Errorf("session %s: role recreated: %w", id, ErrUnknownKey)
 		}
 		p = sessionPrincipal(s, role)
-		if p.Session.ContextKeys, err = sessionContext(ctx, tx, s.AccountID, id); err != nil {
-			return Credential{}, err
-		}
 	default:
 		return Credential{}, fmt.Errorf("session %s has unknown kind %q: %w", id, s.Kind, ErrUnknownKey)
 	}
@@ -314,6 +311,7 @@ func sessionPrincipal(s model.Session, role model.Role) *model.Principal {
 			Chained:           s.OriginARN != "",
 			PolicyDocument:    s.Policy,
 			PolicyARNs:        s.PolicyARNs,
+			ContextKeys:       s.ContextKeys,
 		},
 	}
 }

@@ -122,7 +122,8 @@ func newWorldWith(t testing.TB, opts sqlite.Options) *world {
 				IssuedAt: t0, Expiration: t0.Add(time.Hour), RoleARN: "arn:aws:iam::123456789012:role/dev", RoleID: "AROADEVDEVDEVDEVDEVD",
 				RoleName: "dev", SessionName: "alice-s", SourceIdentity: "alice",
 				Tags: []model.Tag{{Key: "env", Value: "dev"}, {Key: "cost", Value: "7"}}, TransitiveTagKeys: []string{"cost"},
-				Policy: allow("s3:GetObject"), PolicyARNs: []string{"arn:aws:iam::123456789012:policy/SageMaker-Policy"}},
+				Policy: allow("s3:GetObject"), PolicyARNs: []string{"arn:aws:iam::123456789012:policy/SageMaker-Policy"},
+				ContextKeys: map[string][]string{"sagemaker:DomainId": {"d-1"}}},
 			{Kind: model.SessionAssumedRole, AccessKeyID: "ASIADEV0000000000002", SecretAccessKey: "dev2-secret", SessionToken: "dev2-token",
 				IssuedAt: t0, Expiration: t0.Add(time.Hour), RoleARN: "arn:aws:iam::123456789012:role/dev", RoleID: "AROADEVDEVDEVDEVDEVD",
 				RoleName: "dev", SessionName: "chained", OriginARN: "arn:aws:sts::123456789012:assumed-role/dev/alice-s"},
@@ -134,12 +135,6 @@ func newWorldWith(t testing.TB, opts sqlite.Options) *world {
 				IssuedAt: t0.Add(-2 * time.Hour), Expiration: t0.Add(-time.Hour), UserName: "bob", UserID: user("bob").UserID},
 		} {
 			must(tx.PutSession(ctx, acct, s))
-			if s.AccessKeyID == "ASIADEV0000000000001" {
-				r, err := principal.SessionContextResource(s, map[string][]string{"sagemaker:DomainId": {"d-1"}})
-				must(err)
-				_, err = tx.CreateResource(ctx, acct, r)
-				must(err)
-			}
 		}
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -15,7 +16,6 @@ import (
 
 	"abacus/internal/model"
 	"abacus/internal/op"
-	"abacus/internal/principal"
 	"abacus/internal/store"
 )
 
@@ -169,7 +169,7 @@ func (s *Service) GetSessionToken(ctx context.Context, c *op.Call, in *GetSessio
 	if p.Type == model.PrincipalIAMUser {
 		sess.UserName, sess.UserID = p.UserName, p.ID
 	}
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region, nil)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (s *Service) AssumeRole(ctx context.Context, c *op.Call, in *AssumeRoleInpu
 		packed = &v
 	}
 
-	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region, nil)
+	creds, err := s.issue(ctx, &sess, time.Duration(d)*time.Second, c.Region)
 	if err != nil {
 		return nil, err
 	}
@@ -450,8 +450,9 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 		SessionName:    req.SessionName,
 		SourceIdentity: req.SourceIdentity,
 		IssuedAt:       s.now().UTC().Truncate(time.Second),
+		ContextKeys:    maps.Clone(req.ContextKeys),
 	}
-	creds, err := s.issue(ctx, &sess, d, req.Region, req.ContextKeys)
+	creds, err := s.issue(ctx, &sess, d, req.Region)
 	if err != nil {
 		return ServiceCredentials{}, err
 	}
@@ -464,12 +465,6 @@ func (s *Service) AssumeRoleAsService(ctx context.Context, req ServiceSession) (
 	}, nil
 }
 
-// ErrContextKeysUnsupported was returned by AssumeRoleAsService while
-// session context keys could not be stored. They are now stored (see
-// principal.SessionContextType), so it is never returned; it remains for
-// callers that still test for it.
-var ErrContextKeysUnsupported = errors.New("sts: session context keys are not supported")
-
 // SessionARN returns the ARN of a role session:
 // arn:aws:sts::ACCOUNT:assumed-role/ROLENAME/SESSIONNAME (the role's path is
 // not part of it).
@@ -480,7 +475,7 @@ func SessionARN(acct model.AccountID, roleName, sessionName string) string {
 // issue fills in the credentials of sess, stores it and returns them. For a
 // role session it records the role's use (RoleLastUsed) in the same
 // transaction, in region.
-func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration, region string, contextKeys map[string][]string) (*Credentials, error) {
+func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duration, region string) (*Credentials, error) {
 	var err error
 	if sess.AccessKeyID, err = s.ids.TemporaryAccessKeyID(); err != nil {
 		return nil, err
@@ -495,15 +490,6 @@ func (s *Service) issue(ctx context.Context, sess *model.Session, d time.Duratio
 	err = s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
 		if err := tx.PutSession(ctx, sess.AccountID, *sess); err != nil {
 			return err
-		}
-		if len(contextKeys) > 0 {
-			r, err := principal.SessionContextResource(*sess, contextKeys)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.CreateResource(ctx, sess.AccountID, r); err != nil {
-				return err
-			}
 		}
 		if sess.Kind == model.SessionAssumedRole {
 			return recordRoleUse(ctx, tx, sess.AccountID, sess.RoleName, sess.IssuedAt, region)

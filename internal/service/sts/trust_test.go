@@ -11,6 +11,7 @@ import (
 	"abacus/internal/model"
 	"abacus/internal/principal"
 	"abacus/internal/service/sts"
+	"abacus/internal/store"
 )
 
 // TestAssumeRoleTrust encodes how a role's trust policy and the caller's
@@ -212,6 +213,25 @@ func TestServiceSessionContextKeys(t *testing.T) {
 	}
 	if got["aws:SourceIdentity"][0] != "alice" || p.ARN != "arn:aws:sts::123456789012:assumed-role/exec/SageMaker" {
 		t.Errorf("principal %s with context %v", p.ARN, got)
+	}
+	// The keys are part of the session, stored and purged with it; no
+	// record of them is left beside it.
+	err = f.store.View(context.Background(), func(ctx context.Context, tx store.ReadTx) error {
+		sess, err := tx.GetSession(ctx, out.Credentials.AccessKeyId)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(keys, sess.ContextKeys); diff != "" {
+			t.Errorf("stored session's context keys (-want +got):\n%s", diff)
+		}
+		page, err := tx.ListResources(ctx, "123456789012", "sts:session-context", store.ResourceListOptions{})
+		if err == nil && len(page.Items) > 0 {
+			t.Errorf("a session-context resource was stored beside the session: %+v", page.Items)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// A session without context keys has none.
 	out2, err := f.svc.AssumeRoleAsService(context.Background(), sts.ServiceSession{Service: "sagemaker.amazonaws.com",

@@ -188,3 +188,67 @@ func FuzzListMarker(f *testing.F) {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// TestMigrationSessionContextKeys: migration 4 moves a session's context
+// keys from the sts:session-context resource that earlier versions wrote
+// beside it into the session itself, and deletes those resources.
+func TestMigrationSessionContextKeys(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Back to version 3, with a Studio session and a plain one stored as
+	// version 3 stored them: the session document without the keys, the
+	// keys in a resource keyed by the access key ID.
+	db := rawDB(t, dir)
+	for _, q := range []string{
+		"DELETE FROM schema_migrations WHERE version > 3",
+		`INSERT INTO sessions (id, account, secret, token, expires, doc) VALUES
+			('ASIASTUDIO0000000001', '123456789012', 's', 't', 4102444800000000000,
+			 CAST('{"Kind":"assumed-role","RoleName":"exec","SessionName":"SageMaker","SourceIdentity":"alice"}' AS BLOB)),
+			('ASIAPLAIN00000000001', '123456789012', 's', 't', 4102444800000000000,
+			 CAST('{"Kind":"assumed-role","RoleName":"exec","SessionName":"plain"}' AS BLOB))`,
+		`INSERT INTO resources (account, type, id, arn, name, status, tags, doc, created, updated, version) VALUES
+			('123456789012', 'sts:session-context', 'ASIASTUDIO0000000001', '', 'SageMaker', '', CAST('null' AS BLOB),
+			 CAST('{"sagemaker:DomainId":["d-abc"],"sagemaker:UserProfileName":["alice"]}' AS BLOB), 0, 0, 1)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err = sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(t.Context(), func(ctx context.Context, tx store.ReadTx) error {
+		studio, err := tx.GetSession(ctx, "ASIASTUDIO0000000001")
+		if err != nil {
+			return err
+		}
+		want := map[string][]string{"sagemaker:DomainId": {"d-abc"}, "sagemaker:UserProfileName": {"alice"}}
+		if d := cmp.Diff(want, studio.ContextKeys); d != "" || studio.SourceIdentity != "alice" || studio.SessionName != "SageMaker" {
+			t.Errorf("Studio session after migration: %+v; context keys (-want +got):\n%s", studio, d)
+		}
+		plain, err := tx.GetSession(ctx, "ASIAPLAIN00000000001")
+		if err != nil {
+			return err
+		}
+		if plain.ContextKeys != nil || plain.SessionName != "plain" {
+			t.Errorf("plain session after migration: %+v, want no context keys", plain)
+		}
+		_, err = tx.GetResource(ctx, "123456789012", "sts:session-context", "ASIASTUDIO0000000001")
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the sts:session-context resource after migration: %v, want it deleted", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

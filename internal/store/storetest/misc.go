@@ -26,6 +26,9 @@ func testSessions(t *testing.T, s store.Store) {
 		Policy:            docAllow("s3:GetObject"),
 		PolicyARNs:        []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		OriginARN:         "arn:aws:iam::111111111111:user/alice",
+		// A Studio session's context keys are part of the session: stored
+		// and purged with it.
+		ContextKeys: map[string][]string{"sagemaker:DomainId": {"d-1"}, "sagemaker:UserProfileName": {"alice"}},
 	}
 	userSess := model.Session{Kind: model.SessionUser, AccessKeyID: "ASIAEXAMPLE000000002", SecretAccessKey: "x", SessionToken: "y",
 		IssuedAt: base, Expiration: base.Add(2 * time.Hour), UserName: "alice", UserID: "AIDA00000000000000001"}
