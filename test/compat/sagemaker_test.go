@@ -1048,6 +1048,9 @@ func TestListNotebookInstances(t *testing.T) {
 			mid = time.Now()
 			time.Sleep(10 * time.Millisecond)
 		}
+		// Creation times have millisecond precision: two creates in the
+		// same millisecond tie, and a tie sorts by name.
+		time.Sleep(2 * time.Millisecond)
 		if _, err := sm.CreateNotebookInstance(c, &sagemaker.CreateNotebookInstanceInput{NotebookInstanceName: aws.String(n),
 			InstanceType: smtypes.InstanceTypeMlT3Medium, RoleArn: aws.String(role)}); err != nil {
 			t.Fatal(err)
