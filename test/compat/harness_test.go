@@ -109,7 +109,9 @@ func start(t *testing.T, args ...string) *server {
 		t.Fatal(err)
 	}
 	found := make(chan string, 1)
+	logged := make(chan struct{})
 	go func() {
+		defer close(logged)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
@@ -122,7 +124,9 @@ func start(t *testing.T, args ...string) *server {
 		}
 		io.Copy(io.Discard, stderr)
 	}()
-	go func() { s.done <- s.cmd.Wait() }()
+	// Wait closes the pipe, so it must not run before the log is read to
+	// its end: the last lines (the shutdown's) would be lost.
+	go func() { <-logged; s.done <- s.cmd.Wait() }()
 	select {
 	case s.Endpoint = <-found:
 	case err := <-s.done:
