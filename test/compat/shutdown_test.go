@@ -2,11 +2,13 @@ package compat
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -42,19 +44,24 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 	s := start(t, "--data-dir", dir)
 	c := ctx(t)
 	if _, err := s3Client(s.root()).CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("drain")}); err != nil {
-		t.Fatal(err)
+		t.Fatalf("CreateBucket: %v\n%s", err, s.Log())
 	}
 
-	// A PutObject whose body arrives in two parts. The first part is far
-	// larger than loopback's socket buffers, so once it is written the
-	// server is streaming the body: the request is in flight.
-	body := make([]byte, 24<<20)
+	// A PutObject whose body arrives in two parts, from a pipe. It asks
+	// for 100 Continue, which the server sends only once the handler
+	// (past authentication, in S3's PutObject) first reads the body, and
+	// the client sends no body before it: from then on, and until the
+	// rest of the body is written, the request is in flight.
+	body := make([]byte, 8<<20)
 	for i := range body {
 		body[i] = byte(i * 31)
 	}
-	first := 16 << 20
+	first := len(body) / 2
 	pr, pw := io.Pipe()
-	req, err := http.NewRequestWithContext(c, http.MethodPut, s.Endpoint+"/drain/big.bin", pr)
+	defer pw.Close()
+	continued := make(chan struct{})
+	trace := &httptrace.ClientTrace{Got100Continue: func() { close(continued) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(c, trace), http.MethodPut, s.Endpoint+"/drain/big.bin", pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,31 +71,47 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 	if err := v4.NewSigner().SignHTTP(c, creds, req, "UNSIGNED-PAYLOAD", "s3", region, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Expect", "100-continue") // unsigned, as the SDK sends it
 	type result struct {
 		resp *http.Response
 		err  error
 	}
 	done := make(chan result, 1)
-	client := &http.Client{Transport: &http.Transport{}}
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	defer client.CloseIdleConnections()
 	go func() {
 		resp, err := client.Do(req)
 		done <- result{resp, err}
 	}()
+	select {
+	case <-continued:
+	case r := <-done:
+		status := 0
+		if r.resp != nil {
+			status = r.resp.StatusCode
+			r.resp.Body.Close()
+		}
+		t.Fatalf("PutObject answered (status %d, error %v) before its handler read the body; want 100 Continue first\n%s", status, r.err, s.Log())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no 100 Continue within 10s: the PutObject handler never started reading the body\n%s", s.Log())
+	}
 	if _, err := pw.Write(body[:first]); err != nil {
-		t.Fatalf("writing the first part of the body: %v", err)
+		t.Fatalf("writing the first half of the body: %v\n%s", err, s.Log())
 	}
 
 	if err := s.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, 10*time.Second, "the server to start draining", func() bool {
+	waitUntil(t, 10*time.Second, "the server to log that it is draining", func() bool {
 		return strings.Contains(s.Log(), "shutting down: draining in-flight requests")
 	}, s)
 	u, err := url.Parse(s.Endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, 10*time.Second, "new connections to be refused", func() bool {
+	// http.Server.Shutdown closes the listener first: a fresh connection
+	// is refused while the old one is still being served.
+	waitUntil(t, 10*time.Second, "new connections to be refused while draining", func() bool {
 		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
 		if err != nil {
 			return true
@@ -96,42 +119,56 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 		conn.Close()
 		return false
 	}, s)
+	select {
+	case err := <-s.done:
+		s.done <- err
+		t.Fatalf("abacus exited (%v) after %v with a PutObject still in flight; want it to wait for the request\n%s", err, sig, s.Log())
+	default:
+	}
 
 	// The in-flight request completes and is answered.
-	if _, err := pw.Write(body[first:]); err != nil {
-		t.Fatalf("writing the rest of the body after %v: %v\n%s", sig, err, s.Log())
-	}
+	_, werr := pw.Write(body[first:])
 	pw.Close()
 	var r result
 	select {
 	case r = <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no answer to the in-flight PutObject within 30s of %v\n%s", sig, s.Log())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no answer to the in-flight PutObject within 10s of its last byte (write error: %v)\n%s", werr, s.Log())
 	}
-	if r.err != nil {
-		t.Fatalf("in-flight PutObject after %v: %v\n%s", sig, r.err, s.Log())
+	if r.err != nil || werr != nil {
+		t.Fatalf("in-flight PutObject after %v: %v (writing the second half of its body: %v); want it read to the end and answered 200\n%s",
+			sig, r.err, werr, s.Log())
 	}
 	answer, _ := io.ReadAll(r.resp.Body)
 	r.resp.Body.Close()
-	if r.resp.StatusCode != http.StatusOK || r.resp.Header.Get("ETag") == "" {
-		t.Fatalf("in-flight PutObject after %v: status %d, ETag %q, want 200 with an ETag\n%s\n%s",
-			sig, r.resp.StatusCode, r.resp.Header.Get("ETag"), answer, s.Log())
+	sum := md5.Sum(body)
+	wantETag := `"` + hex.EncodeToString(sum[:]) + `"`
+	if r.resp.StatusCode != http.StatusOK || r.resp.Header.Get("ETag") != wantETag {
+		t.Fatalf("in-flight PutObject after %v: status %d, ETag %s; want 200 with ETag %s (the MD5 of all %d bytes)\n%s\n%s",
+			sig, r.resp.StatusCode, r.resp.Header.Get("ETag"), wantETag, len(body), answer, s.Log())
 	}
 
-	// The process exits 0 once drained.
+	// The process exits 0 once drained, having closed the store.
 	select {
 	case err := <-s.done:
 		s.done <- err // for the harness's stop
 		if err != nil {
-			t.Fatalf("abacus exited with %v after %v, want status 0\n%s", err, sig, s.Log())
+			t.Fatalf("abacus exited with %v after %v; want status 0\n%s", err, sig, s.Log())
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("abacus still running 30s after %v with nothing in flight\n%s", sig, s.Log())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("abacus still running 10s after %v with nothing in flight; want it to exit\n%s", sig, s.Log())
+	}
+	log := s.Log()
+	if i, j := strings.Index(log, "shutting down"), strings.Index(log, `msg="store closed"`); j < i || i < 0 {
+		t.Errorf("the log does not show the store closed after the drain; want \"shutting down\" then \"store closed\"\n%s", log)
+	}
+	if strings.Contains(log, "level=ERROR") {
+		t.Errorf("errors logged during shutdown; want none\n%s", log)
 	}
 	// A clean close checkpoints the WAL into the database file and
 	// truncates it (a killed process leaves it full).
 	if fi, err := os.Stat(filepath.Join(dir, "abacus.db-wal")); err == nil && fi.Size() != 0 {
-		t.Errorf("the store was not closed cleanly: its WAL holds %d bytes after exit\n%s", fi.Size(), s.Log())
+		t.Errorf("the store was not closed cleanly: its WAL holds %d bytes after exit; want it empty or gone\n%s", fi.Size(), log)
 	}
 
 	// The drained request's effects are durable.
@@ -139,44 +176,56 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 	c = ctx(t)
 	got, err := s3Client(s2.root()).GetObject(c, &s3.GetObjectInput{Bucket: aws.String("drain"), Key: aws.String("big.bin")})
 	if err != nil {
-		t.Fatalf("GetObject after restart: %v", err)
+		t.Fatalf("GetObject drain/big.bin after restart: %v; want the drained object\n%s", err, s2.Log())
 	}
 	data, err := io.ReadAll(got.Body)
 	got.Body.Close()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading drain/big.bin after restart: %v\n%s", err, s2.Log())
 	}
-	if sha256.Sum256(data) != sha256.Sum256(body) {
-		t.Errorf("object after restart: %d bytes, not the %d sent", len(data), len(body))
+	if !bytes.Equal(data, body) {
+		t.Errorf("drain/big.bin after restart: %d bytes, not the %d sent", len(data), len(body))
 	}
 	out, err := cloudtrail.NewFromConfig(s2.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
 		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("PutObject")}},
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("LookupEvents(PutObject) after restart: %v\n%s", err, s2.Log())
 	}
 	if len(out.Events) != 1 {
-		t.Fatalf("LookupEvents(PutObject) after restart: %d events, want exactly 1", len(out.Events))
+		t.Fatalf("LookupEvents(PutObject) after restart: %d events; want exactly 1 (the drained request's)", len(out.Events))
 	}
 	var ev struct {
-		ErrorCode         string         `json:"errorCode"`
-		RequestParameters map[string]any `json:"requestParameters"`
+		ErrorCode         string `json:"errorCode"`
+		RequestParameters struct {
+			Key string `json:"key"`
+		} `json:"requestParameters"`
+		Resources []struct {
+			ARN string `json:"ARN"`
+		} `json:"resources"`
 	}
 	raw := aws.ToString(out.Events[0].CloudTrailEvent)
 	if err := json.Unmarshal([]byte(raw), &ev); err != nil {
-		t.Fatal(err)
+		t.Fatalf("PutObject event is not JSON: %v\n%s", err, raw)
 	}
-	if ev.ErrorCode != "" || !bytes.Contains([]byte(raw), []byte(`"big.bin"`)) {
-		t.Errorf("PutObject event = %s, want a successful PutObject of big.bin", raw)
+	if ev.ErrorCode != "" || ev.RequestParameters.Key != "big.bin" || len(ev.Resources) != 1 || ev.Resources[0].ARN != "arn:aws:s3:::drain/big.bin" {
+		t.Errorf("PutObject event = %s; want a successful PutObject (no errorCode) of key big.bin, resource arn:aws:s3:::drain/big.bin", raw)
 	}
 }
 
 // waitUntil polls cond every 10ms until it holds, failing the test with
-// what it waited for and the server's log after limit.
+// what it waited for and the server's log after limit, or as soon as the
+// server has exited.
 func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool, s *server) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for !cond() {
+		select {
+		case err := <-s.done:
+			s.done <- err // for the harness's stop
+			t.Fatalf("abacus exited (%v) while the test waited for %s\n%s", err, what, s.Log())
+		default:
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("waited %v for %s\n%s", limit, what, s.Log())
 		}
