@@ -51,6 +51,7 @@ type Redactor struct {
 	suffixes []string // lower case
 	rules    map[string]Rule
 	keepResp map[string]bool
+	rename   map[string]map[string]string // eventSource -> requestParameters member -> CloudTrail's name
 
 	plans   sync.Map // reflect.Type (struct) -> []fieldPlan
 	classes sync.Map // reflect.Type -> typeClass
@@ -101,7 +102,7 @@ func DefaultSensitiveSuffixes() []string {
 // names ending in [DefaultSensitiveSuffixes] and applies the default per-operation rules (Secrets Manager's
 // GetSecretValue records null responseElements).
 func NewRedactor() *Redactor {
-	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}, keepResp: map[string]bool{}}
+	r := &Redactor{fields: map[string]bool{}, rules: map[string]Rule{}, keepResp: map[string]bool{}, rename: map[string]map[string]string{}}
 	r.Drop(DefaultSensitiveFields()...)
 	r.DropSuffix(DefaultSensitiveSuffixes()...)
 	// STS's credential-issuing calls are read-only, yet CloudTrail records
@@ -112,7 +113,21 @@ func NewRedactor() *Redactor {
 	}
 	r.SetRule("secretsmanager.amazonaws.com", "GetSecretValue", func(req, _ any) (any, any) { return req, nil })
 	r.SetRule("secretsmanager.amazonaws.com", "BatchGetSecretValue", func(req, _ any) (any, any) { return req, nil })
+	// S3 names the bucket bucketName in requestParameters, not by its API
+	// member Bucket ("CloudTrail log file entries for Amazon S3 and S3 on
+	// Outposts", Amazon S3 User Guide).
+	r.Rename("s3.amazonaws.com", "bucket", "bucketName")
 	return r
+}
+
+// Rename makes the requestParameters of every operation of eventSource
+// record the top-level member from under the name to. It must not be
+// called concurrently with other methods.
+func (r *Redactor) Rename(eventSource, from, to string) {
+	if r.rename[eventSource] == nil {
+		r.rename[eventSource] = map[string]string{}
+	}
+	r.rename[eventSource][from] = to
 }
 
 // Drop adds member names that are removed wherever they occur. It must not
@@ -167,6 +182,16 @@ func (r *Redactor) Redact(eventSource, eventName string, readOnly bool, in, out 
 	req = r.Value(in)
 	if !readOnly || r.keepResp[key] {
 		resp = r.Value(out)
+	}
+	if names := r.rename[eventSource]; names != nil {
+		if m, ok := req.(map[string]any); ok {
+			for from, to := range names {
+				if v, ok := m[from]; ok {
+					delete(m, from)
+					m[to] = v
+				}
+			}
+		}
 	}
 	if rule, ok := r.rules[key]; ok {
 		req, resp = rule(req, resp)

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,21 @@ func TestRedact(t *testing.T) {
 				NextToken                                string
 			}{"b", "k", &sec, &sec, struct{ Realm, KdcAdminPassword, ADDomainJoinPassword string }{"EC2.INTERNAL", secret, secret}, secret, "page-2"},
 			wantReq: map[string]any{"bucket": "b", "key": "k", "kerberosAttributes": map[string]any{"realm": "EC2.INTERNAL"}, "nextToken": "page-2"},
+		},
+		{
+			// https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html
+			name: "S3 records the bucket as bucketName", source: "s3.amazonaws.com", op: "PutObject",
+			in: &struct {
+				Bucket, Key   string
+				ContentLength int64
+				Body          io.Reader
+			}{"drain", "big.bin", 3, strings.NewReader("abc")},
+			wantReq: map[string]any{"bucketName": "drain", "key": "big.bin", "contentLength": int64(3)},
+		},
+		{
+			name: "other services keep a member named Bucket", source: "x.amazonaws.com", op: "X",
+			in:      &struct{ Bucket string }{"b"},
+			wantReq: map[string]any{"bucket": "b"},
 		},
 		{
 			name: "presigned URLs carry a bearer token", source: "sagemaker.amazonaws.com", op: "CreatePresignedNotebookInstanceUrl",
