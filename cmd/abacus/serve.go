@@ -105,6 +105,13 @@ func serveCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// The first signal starts the drain; restoring the default
+		// handling lets a second one end the process at once. Nothing
+		// acknowledged is lost: every acknowledged write is on disk.
+		<-ctx.Done()
+		stop()
+	}()
 	if err := serve(ctx, cfg, log, nil); err != nil {
 		fmt.Fprintf(stderr, "abacus serve: %v\n", err)
 		return 1
@@ -385,7 +392,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: draining in-flight requests")
+	log.Info("shutting down: draining in-flight requests (signal again to stop at once)")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

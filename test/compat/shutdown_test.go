@@ -2,6 +2,7 @@ package compat
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -47,57 +48,8 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 		t.Fatalf("CreateBucket: %v\n%s", err, s.Log())
 	}
 
-	// A PutObject whose body arrives in two parts, from a pipe. It asks
-	// for 100 Continue, which the server sends only once the handler
-	// (past authentication, in S3's PutObject) first reads the body, and
-	// the client sends no body before it: from then on, and until the
-	// rest of the body is written, the request is in flight.
-	body := make([]byte, 8<<20)
-	for i := range body {
-		body[i] = byte(i * 31)
-	}
-	first := len(body) / 2
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	continued := make(chan struct{})
-	trace := &httptrace.ClientTrace{Got100Continue: func() { close(continued) }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(c, trace), http.MethodPut, s.Endpoint+"/drain/big.bin", pr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.ContentLength = int64(len(body))
-	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
-	creds := aws.Credentials{AccessKeyID: rootKeyID, SecretAccessKey: rootSecret}
-	if err := v4.NewSigner().SignHTTP(c, creds, req, "UNSIGNED-PAYLOAD", "s3", region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Expect", "100-continue") // unsigned, as the SDK sends it
-	type result struct {
-		resp *http.Response
-		err  error
-	}
-	done := make(chan result, 1)
-	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
-	defer client.CloseIdleConnections()
-	go func() {
-		resp, err := client.Do(req)
-		done <- result{resp, err}
-	}()
-	select {
-	case <-continued:
-	case r := <-done:
-		status := 0
-		if r.resp != nil {
-			status = r.resp.StatusCode
-			r.resp.Body.Close()
-		}
-		t.Fatalf("PutObject answered (status %d, error %v) before its handler read the body; want 100 Continue first\n%s", status, r.err, s.Log())
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no 100 Continue within 10s: the PutObject handler never started reading the body\n%s", s.Log())
-	}
-	if _, err := pw.Write(body[:first]); err != nil {
-		t.Fatalf("writing the first half of the body: %v\n%s", err, s.Log())
-	}
+	p := startInFlightPut(t, s, c)
+	pw, body, first, done := p.pw, p.body, p.first, p.done
 
 	if err := s.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -129,7 +81,7 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 	// The in-flight request completes and is answered.
 	_, werr := pw.Write(body[first:])
 	pw.Close()
-	var r result
+	var r putResult
 	select {
 	case r = <-done:
 	case <-time.After(10 * time.Second):
@@ -211,6 +163,139 @@ func testDrain(t *testing.T, sig syscall.Signal) {
 	if ev.ErrorCode != "" || ev.RequestParameters.Key != "big.bin" || len(ev.Resources) != 1 || ev.Resources[0].ARN != "arn:aws:s3:::drain/big.bin" {
 		t.Errorf("PutObject event = %s; want a successful PutObject (no errorCode) of key big.bin, resource arn:aws:s3:::drain/big.bin", raw)
 	}
+}
+
+// TestSecondSignalStopsAtOnce: a second SIGINT during the drain ends the
+// process without waiting for the request in flight, which is then not
+// acknowledged and leaves nothing behind: no object, no audit event, and a
+// data dir the next server opens.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := start(t, "--data-dir", dir)
+	c := ctx(t)
+	if _, err := s3Client(s.root()).CreateBucket(c, &s3.CreateBucketInput{Bucket: aws.String("drain")}); err != nil {
+		t.Fatalf("CreateBucket: %v\n%s", err, s.Log())
+	}
+	p := startInFlightPut(t, s, c)
+	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 10*time.Second, "the server to log that it is draining", func() bool {
+		return strings.Contains(s.Log(), "shutting down: draining in-flight requests")
+	}, s)
+	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		s.done <- err
+		if err == nil {
+			t.Errorf("abacus exited 0 after a second SIGINT with a request in flight; want it stopped by the signal")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("abacus still running 10s after a second SIGINT\n%s", s.Log())
+	}
+	// The client learns it when it sends the rest of the body.
+	go func() {
+		p.pw.Write(p.body[p.first:])
+		p.pw.Close()
+	}()
+	select {
+	case r := <-p.done:
+		if r.err == nil {
+			r.resp.Body.Close()
+			if r.resp.StatusCode == http.StatusOK {
+				t.Errorf("the interrupted PutObject was acknowledged (200)")
+			}
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("the interrupted PutObject got no answer nor error within 10s of the server's exit")
+	}
+
+	s2 := start(t, "--data-dir", dir)
+	c = ctx(t)
+	if _, err := s3Client(s2.root()).HeadObject(c, &s3.HeadObjectInput{Bucket: aws.String("drain"), Key: aws.String("big.bin")}); err == nil {
+		t.Errorf("drain/big.bin exists after the interrupted PutObject; want no object")
+	}
+	out, err := cloudtrail.NewFromConfig(s2.root()).LookupEvents(c, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("PutObject")}},
+	})
+	if err != nil {
+		t.Fatalf("LookupEvents(PutObject) after restart: %v\n%s", err, s2.Log())
+	}
+	if len(out.Events) != 0 {
+		t.Errorf("LookupEvents(PutObject) after restart: %d events; want none for the unacknowledged request", len(out.Events))
+	}
+}
+
+// inFlightPut is an S3 PutObject of drain/big.bin whose body arrives in
+// two parts: the first has been written, the rest waits in pw.
+type inFlightPut struct {
+	pw    *io.PipeWriter
+	body  []byte
+	first int
+	done  chan putResult
+}
+
+type putResult struct {
+	resp *http.Response
+	err  error
+}
+
+// startInFlightPut begins the PutObject and returns once the server is
+// reading its body.
+func startInFlightPut(t *testing.T, s *server, c context.Context) *inFlightPut {
+	t.Helper()
+	// A PutObject whose body arrives in two parts, from a pipe. It asks
+	// for 100 Continue, which the server sends only once the handler
+	// (past authentication, in S3's PutObject) first reads the body, and
+	// the client sends no body before it: from then on, and until the
+	// rest of the body is written, the request is in flight.
+	body := make([]byte, 8<<20)
+	for i := range body {
+		body[i] = byte(i * 31)
+	}
+	first := len(body) / 2
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	continued := make(chan struct{})
+	trace := &httptrace.ClientTrace{Got100Continue: func() { close(continued) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(c, trace), http.MethodPut, s.Endpoint+"/drain/big.bin", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(body))
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	creds := aws.Credentials{AccessKeyID: rootKeyID, SecretAccessKey: rootSecret}
+	if err := v4.NewSigner().SignHTTP(c, creds, req, "UNSIGNED-PAYLOAD", "s3", region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Expect", "100-continue") // unsigned, as the SDK sends it
+	done := make(chan putResult, 1)
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	t.Cleanup(client.CloseIdleConnections)
+	go func() {
+		resp, err := client.Do(req)
+		done <- putResult{resp, err}
+	}()
+	select {
+	case <-continued:
+	case r := <-done:
+		status := 0
+		if r.resp != nil {
+			status = r.resp.StatusCode
+			r.resp.Body.Close()
+		}
+		t.Fatalf("PutObject answered (status %d, error %v) before its handler read the body; want 100 Continue first\n%s", status, r.err, s.Log())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no 100 Continue within 10s: the PutObject handler never started reading the body\n%s", s.Log())
+	}
+	if _, err := pw.Write(body[:first]); err != nil {
+		t.Fatalf("writing the first half of the body: %v\n%s", err, s.Log())
+	}
+
+	return &inFlightPut{pw: pw, body: body, first: first, done: done}
 }
 
 // waitUntil polls cond every 10ms until it holds, failing the test with
