@@ -3,11 +3,13 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -191,7 +193,9 @@ func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
 // TestMigrationSessionContextKeys: migration 4 moves a session's context
 // keys from the sts:session-context resource that earlier versions wrote
-// beside it into the session itself, and deletes those resources.
+// beside it into the session itself, and deletes those resources, also
+// the ones leaked by sessions already purged. Run again, it changes
+// nothing.
 func TestMigrationSessionContextKeys(t *testing.T) {
 	dir := t.TempDir()
 	s, err := sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
@@ -201,27 +205,68 @@ func TestMigrationSessionContextKeys(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Back to version 3, with a Studio session and a plain one stored as
-	// version 3 stored them: the session document without the keys, the
-	// keys in a resource keyed by the access key ID.
+	// Back to version 3, with data as version 3 wrote it: a Studio
+	// session, a plain one, and a leaked resource of a Studio session
+	// already purged. A session's document is the session without its
+	// secrets (no ContextKeys member: version 3's model.Session had none,
+	// and it is omitted when empty); the keys are a resource keyed by the
+	// access key ID, its document the JSON of the keys, both as BLOBs.
 	db := rawDB(t, dir)
-	for _, q := range []string{
-		"DELETE FROM schema_migrations WHERE version > 3",
-		`INSERT INTO sessions (id, account, secret, token, expires, doc) VALUES
-			('ASIASTUDIO0000000001', '123456789012', 's', 't', 4102444800000000000,
-			 CAST('{"Kind":"assumed-role","RoleName":"exec","SessionName":"SageMaker","SourceIdentity":"alice"}' AS BLOB)),
-			('ASIAPLAIN00000000001', '123456789012', 's', 't', 4102444800000000000,
-			 CAST('{"Kind":"assumed-role","RoleName":"exec","SessionName":"plain"}' AS BLOB))`,
-		`INSERT INTO resources (account, type, id, arn, name, status, tags, doc, created, updated, version) VALUES
-			('123456789012', 'sts:session-context', 'ASIASTUDIO0000000001', '', 'SageMaker', '', CAST('null' AS BLOB),
-			 CAST('{"sagemaker:DomainId":["d-abc"],"sagemaker:UserProfileName":["alice"]}' AS BLOB), 0, 0, 1)`,
+	if _, err := db.Exec("DELETE FROM schema_migrations WHERE version > 3"); err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, sess := range []model.Session{
+		{Kind: model.SessionAssumedRole, AccessKeyID: "ASIASTUDIO0000000001", SecretAccessKey: "s1", SessionToken: "t1",
+			IssuedAt: exp.Add(-time.Hour), Expiration: exp, RoleName: "exec", SessionName: "SageMaker", SourceIdentity: "alice"},
+		{Kind: model.SessionAssumedRole, AccessKeyID: "ASIAPLAIN00000000001", SecretAccessKey: "s2", SessionToken: "t2",
+			IssuedAt: exp.Add(-time.Hour), Expiration: exp, RoleName: "exec", SessionName: "plain"},
 	} {
-		if _, err := db.Exec(q); err != nil {
+		sess.AccountID = "123456789012"
+		doc, err := json.Marshal(sess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(doc), "ContextKeys") {
+			t.Fatalf("session document %s is not version 3's", doc)
+		}
+		if _, err := db.Exec("INSERT INTO sessions (id, account, secret, token, expires, doc) VALUES (?, ?, ?, ?, ?, ?)",
+			sess.AccessKeyID, string(sess.AccountID), string(sess.SecretAccessKey), string(sess.SessionToken), sess.Expiration.UnixNano(), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, profile := range map[string]string{"ASIASTUDIO0000000001": "alice", "ASIAPURGED0000000001": "bob"} {
+		doc, err := json.Marshal(map[string][]string{"sagemaker:DomainId": {"d-abc"}, "sagemaker:UserProfileName": {profile}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO resources (account, type, id, arn, name, status, tags, doc, created, updated, version)
+			VALUES ('123456789012', 'sts:session-context', ?, '', 'SageMaker', '', ?, ?, ?, ?, 1)`,
+			id, []byte("null"), doc, exp.Add(-time.Hour).UnixNano(), exp.Add(-time.Hour).UnixNano()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	db.Close()
-	s, err = sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
+	for run := range 2 {
+		if run == 1 {
+			// Replay migration 4 on the migrated database.
+			db := rawDB(t, dir)
+			if _, err := db.Exec("DELETE FROM schema_migrations WHERE version = 4"); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		checkSessionContextKeysMigrated(t, dir)
+	}
+	var n int
+	if err := rawDB(t, dir).QueryRow("SELECT count(*) FROM resources WHERE type = 'sts:session-context'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("sts:session-context resources after migration: %d (%v), want none", n, err)
+	}
+}
+
+func checkSessionContextKeysMigrated(t *testing.T, dir string) {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), sqlite.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,6 +283,9 @@ func TestMigrationSessionContextKeys(t *testing.T) {
 		plain, err := tx.GetSession(ctx, "ASIAPLAIN00000000001")
 		if err != nil {
 			return err
+		}
+		if string(studio.SecretAccessKey) != "s1" || string(studio.SessionToken) != "t1" {
+			t.Errorf("Studio session's secrets after migration: %q, %q", studio.SecretAccessKey, studio.SessionToken)
 		}
 		if plain.ContextKeys != nil || plain.SessionName != "plain" {
 			t.Errorf("plain session after migration: %+v, want no context keys", plain)
