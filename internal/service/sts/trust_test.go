@@ -225,7 +225,10 @@ func TestServiceSessionContextKeys(t *testing.T) {
 			t.Errorf("stored session's context keys (-want +got):\n%s", diff)
 		}
 		page, err := tx.ListResources(ctx, "123456789012", "sts:session-context", store.ResourceListOptions{})
-		if err == nil && len(page.Items) > 0 {
+		if err != nil {
+			return err
+		}
+		if len(page.Items) > 0 {
 			t.Errorf("a session-context resource was stored beside the session: %+v", page.Items)
 		}
 		return nil
