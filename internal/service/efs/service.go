@@ -385,23 +385,21 @@ func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystemD
 	}
 	enc := in.Encrypted != nil && *in.Encrypted
 	d := FileSystemDescription{OwnerId: string(c.Account), CreationToken: f.doc.CreationToken, FileSystemId: f.doc.ID, FileSystemArn: f.res.ARN,
-		CreationTime: f.res.CreateDate, LifeCycleState: s.state(f, now), SizeInBytes: FileSystemSize{Value: 6144, ValueInStandard: ptr(int64(6144)), ValueInIA: ptr(int64(0)), ValueInArchive: ptr(int64(0))},
+		CreationTime: f.res.CreateDate, LifeCycleState: s.state(f, now), SizeInBytes: FileSystemSize{Value: 6144, ValueInStandard: new(int64(6144)), ValueInIA: new(int64(0)), ValueInArchive: new(int64(0))},
 		PerformanceMode: pm, Encrypted: &enc, KmsKeyId: in.KmsKeyId, ThroughputMode: &tm, ProvisionedThroughputInMibps: in.ProvisionedThroughputInMibps,
 		AvailabilityZoneName: in.AvailabilityZoneName, Tags: []Tag{},
-		FileSystemProtection: &FileSystemProtectionDescription{ReplicationOverwriteProtection: ptr("ENABLED")}}
+		FileSystemProtection: &FileSystemProtectionDescription{ReplicationOverwriteProtection: new("ENABLED")}}
 	if enc && d.KmsKeyId == nil {
-		d.KmsKeyId = ptr("arn:aws:kms:" + f.doc.Region + ":" + string(c.Account) + ":alias/aws/elasticfilesystem")
+		d.KmsKeyId = new("arn:aws:kms:" + f.doc.Region + ":" + string(c.Account) + ":alias/aws/elasticfilesystem")
 	}
 	for _, t := range f.res.Tags {
 		d.Tags = append(d.Tags, Tag{Key: t.Key, Value: t.Value})
 		if t.Key == "Name" {
-			d.Name = ptr(t.Value)
+			d.Name = new(t.Value)
 		}
 	}
 	return d
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // fsCheck is the check of action on the file system id names, with its
 // tags when it exists.

@@ -197,7 +197,7 @@ func (s *Service) describe(cl *cluster, now time.Time) Cluster {
 	out := Cluster{
 		Id: d.ID, Name: in.Name, ClusterArn: cl.res.ARN,
 		Status:                 clusterStatus(d, st),
-		InstanceCollectionType: ptr("INSTANCE_GROUP"),
+		InstanceCollectionType: new("INSTANCE_GROUP"),
 		LogUri:                 in.LogUri, LogEncryptionKmsKeyId: in.LogEncryptionKmsKeyId,
 		RequestedAmiVersion: in.AmiVersion, RunningAmiVersion: in.AmiVersion,
 		ReleaseLabel: in.ReleaseLabel, AutoTerminate: !d.KeepAlive, TerminationProtected: d.Protected,
@@ -221,24 +221,24 @@ func (s *Service) describe(cl *cluster, now time.Time) Cluster {
 		out.Ec2InstanceAttributes.RequestedEc2AvailabilityZones = in.Instances.Placement.AvailabilityZones
 	}
 	if out.Ec2InstanceAttributes.Ec2AvailabilityZone == nil {
-		out.Ec2InstanceAttributes.Ec2AvailabilityZone = ptr(d.Region + "a")
+		out.Ec2InstanceAttributes.Ec2AvailabilityZone = new(d.Region + "a")
 	}
 	if in.StepConcurrencyLevel != nil {
 		out.StepConcurrencyLevel = *in.StepConcurrencyLevel
 	}
 	if st.State == StateRunning || st.State == StateWaiting {
-		out.MasterPublicDnsName = ptr("ip-10-0-0-1." + d.Region + ".compute.internal")
+		out.MasterPublicDnsName = new("ip-10-0-0-1." + d.Region + ".compute.internal")
 	}
 	out.Tags = []Tag{}
 	for _, t := range cl.res.Tags {
-		out.Tags = append(out.Tags, Tag{Key: ptr(t.Key), Value: ptr(t.Value)})
+		out.Tags = append(out.Tags, Tag{Key: new(t.Key), Value: new(t.Value)})
 	}
 	return out
 }
 
 func clusterStatus(d *clusterDoc, st clusterState) ClusterStatus {
 	return ClusterStatus{State: st.State, StateChangeReason: st.Reason,
-		Timeline: &ClusterTimeline{CreationDateTime: ptr(d.Created), ReadyDateTime: st.Ready, EndDateTime: st.Ended}}
+		Timeline: &ClusterTimeline{CreationDateTime: new(d.Created), ReadyDateTime: st.Ready, EndDateTime: st.Ended}}
 }
 
 // DescribeCluster describes a cluster.
@@ -379,7 +379,7 @@ func (s *Service) TerminateJobFlows(ctx context.Context, c *op.Call, in *Termina
 			if st.State == StateTerminating || st.State == StateTerminated {
 				continue
 			}
-			cl.doc.TerminateAt = ptr(now)
+			cl.doc.TerminateAt = new(now)
 			if err := s.put(ctx, tx, c, cl, now); err != nil {
 				return err
 			}
@@ -483,7 +483,7 @@ func (s *Service) AddJobFlowSteps(ctx context.Context, c *op.Call, in *AddJobFlo
 }
 
 func stepOf(sd *stepDoc, ss stepState) Step {
-	cfg := HadoopStepConfig{Jar: ptr(sd.Config.HadoopJarStep.Jar), MainClass: sd.Config.HadoopJarStep.MainClass,
+	cfg := HadoopStepConfig{Jar: new(sd.Config.HadoopJarStep.Jar), MainClass: sd.Config.HadoopJarStep.MainClass,
 		Args: append([]string{}, sd.Config.HadoopJarStep.Args...), Properties: map[string]string{}}
 	for _, kv := range sd.Config.HadoopJarStep.Properties {
 		cfg.Properties[deref(kv.Key)] = deref(kv.Value)
@@ -492,7 +492,7 @@ func stepOf(sd *stepDoc, ss stepState) Step {
 	if aof == "" {
 		aof = "CONTINUE"
 	}
-	st := StepStatus{State: ss.State, Timeline: &StepTimeline{CreationDateTime: ptr(sd.Added), StartDateTime: ss.Start, EndDateTime: ss.End},
+	st := StepStatus{State: ss.State, Timeline: &StepTimeline{CreationDateTime: new(sd.Added), StartDateTime: ss.Start, EndDateTime: ss.End},
 		StateChangeReason: ss.Reason}
 	if st.StateChangeReason == nil {
 		st.StateChangeReason = &StepStateChangeReason{}

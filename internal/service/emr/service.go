@@ -141,8 +141,8 @@ func (s *Service) evaluate(d *clusterDoc, now time.Time) clusterState {
 		switch {
 		case d.TerminateAt != nil && !d.TerminateAt.After(start):
 			if !now.Before(*d.TerminateAt) {
-				ss.State, ss.End = StepCancelled, ptr(*d.TerminateAt)
-				ss.Reason = &StepStateChangeReason{Message: ptr("Job terminated")}
+				ss.State, ss.End = StepCancelled, new(*d.TerminateAt)
+				ss.Reason = &StepStateChangeReason{Message: new("Job terminated")}
 			} else {
 				ss.State = StepPending
 			}
@@ -151,19 +151,19 @@ func (s *Service) evaluate(d *clusterDoc, now time.Time) clusterState {
 			case now.Before(start):
 				ss.State = StepPending
 			case now.Before(*d.TerminateAt):
-				ss.State, ss.Start = StepRunning, ptr(start)
+				ss.State, ss.Start = StepRunning, new(start)
 			default:
-				ss.State, ss.Start, ss.End = StepCancelled, ptr(start), ptr(*d.TerminateAt)
-				ss.Reason = &StepStateChangeReason{Message: ptr("Job terminated")}
+				ss.State, ss.Start, ss.End = StepCancelled, new(start), new(*d.TerminateAt)
+				ss.Reason = &StepStateChangeReason{Message: new("Job terminated")}
 			}
 		default:
 			switch {
 			case now.Before(start):
 				ss.State = StepPending
 			case now.Before(end):
-				ss.State, ss.Start = StepRunning, ptr(start)
+				ss.State, ss.Start = StepRunning, new(start)
 			default:
-				ss.State, ss.Start, ss.End = StepCompleted, ptr(start), ptr(end)
+				ss.State, ss.Start, ss.End = StepCompleted, new(start), new(end)
 			}
 			lastEnd = end
 		}
@@ -174,30 +174,30 @@ func (s *Service) evaluate(d *clusterDoc, now time.Time) clusterState {
 	// last step; a user's termination request may come first.
 	termAt, code, msg := d.TerminateAt, "USER_REQUEST", "Terminated by user request"
 	if !d.KeepAlive && (termAt == nil || lastEnd.Before(*termAt)) {
-		termAt, code, msg = ptr(lastEnd), "ALL_STEPS_COMPLETED", "Steps completed"
+		termAt, code, msg = new(lastEnd), "ALL_STEPS_COMPLETED", "Steps completed"
 	}
 	if now.After(ready) || now.Equal(ready) {
 		if d.TerminateAt == nil || d.TerminateAt.After(ready) {
-			cs.Ready = ptr(ready)
+			cs.Ready = new(ready)
 		}
 	}
 	switch {
 	case termAt != nil && !now.Before(termAt.Add(dl)):
-		cs.State, cs.Ended = StateTerminated, ptr(termAt.Add(dl))
-		cs.Reason = &ClusterStateChangeReason{Code: ptr(code), Message: ptr(msg)}
+		cs.State, cs.Ended = StateTerminated, new(termAt.Add(dl))
+		cs.Reason = &ClusterStateChangeReason{Code: new(code), Message: new(msg)}
 	case termAt != nil && !now.Before(*termAt):
 		cs.State = StateTerminating
-		cs.Reason = &ClusterStateChangeReason{Code: ptr(code), Message: ptr(msg)}
+		cs.Reason = &ClusterStateChangeReason{Code: new(code), Message: new(msg)}
 	case now.Before(d.Created.Add(dl)):
 		cs.State = StateStarting
 	case now.Before(ready):
 		cs.State = StateBootstrapping
 	case now.Before(lastEnd):
 		cs.State = StateRunning
-		cs.Reason = &ClusterStateChangeReason{Message: ptr("Running step")}
+		cs.Reason = &ClusterStateChangeReason{Message: new("Running step")}
 	default:
 		cs.State = StateWaiting
-		cs.Reason = &ClusterStateChangeReason{Message: ptr("Cluster ready to run steps.")}
+		cs.Reason = &ClusterStateChangeReason{Message: new("Cluster ready to run steps.")}
 	}
 	return cs
 }
@@ -208,8 +208,6 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return b
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // cluster is a loaded cluster.
 type cluster struct {

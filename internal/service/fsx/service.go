@@ -347,20 +347,18 @@ func (s *Service) list(ctx context.Context, tx store.ReadTx, c *op.Call, now tim
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystem {
 	in := &f.doc.Input
-	d := FileSystem{OwnerId: ptr(string(c.Account)), CreationTime: ptr(f.res.CreateDate), FileSystemId: ptr(f.doc.ID),
-		FileSystemType: ptr(in.FileSystemType), Lifecycle: ptr(s.state(f, now)), StorageCapacity: in.StorageCapacity,
-		StorageType: in.StorageType, VpcId: ptr("vpc-" + f.doc.MountName), SubnetIds: in.SubnetIds, NetworkInterfaceIds: []string{"eni-" + f.doc.MountName},
-		DNSName: ptr(f.doc.ID + ".fsx." + f.doc.Region + ".amazonaws.com"), KmsKeyId: in.KmsKeyId, ResourceARN: ptr(f.res.ARN),
+	d := FileSystem{OwnerId: new(string(c.Account)), CreationTime: new(f.res.CreateDate), FileSystemId: new(f.doc.ID),
+		FileSystemType: new(in.FileSystemType), Lifecycle: new(s.state(f, now)), StorageCapacity: in.StorageCapacity,
+		StorageType: in.StorageType, VpcId: new("vpc-" + f.doc.MountName), SubnetIds: in.SubnetIds, NetworkInterfaceIds: []string{"eni-" + f.doc.MountName},
+		DNSName: new(f.doc.ID + ".fsx." + f.doc.Region + ".amazonaws.com"), KmsKeyId: in.KmsKeyId, ResourceARN: new(f.res.ARN),
 		FileSystemTypeVersion: in.FileSystemTypeVersion, NetworkType: in.NetworkType, Tags: []Tag{}}
 	if d.StorageType == nil {
-		d.StorageType = ptr("SSD")
+		d.StorageType = new("SSD")
 	}
 	if in.FileSystemType == "LUSTRE" {
-		l := &LustreFileSystemConfiguration{MountName: ptr(f.doc.MountName), DeploymentType: ptr("SCRATCH_1")}
+		l := &LustreFileSystemConfiguration{MountName: new(f.doc.MountName), DeploymentType: new("SCRATCH_1")}
 		if lc := in.LustreConfiguration; lc != nil {
 			if lc.DeploymentType != nil {
 				l.DeploymentType = lc.DeploymentType
@@ -518,7 +516,7 @@ func (s *Service) DeleteFileSystem(ctx context.Context, c *op.Call, in *DeleteFi
 	if err != nil {
 		return nil, err
 	}
-	return &DeleteFileSystemOutput{FileSystemId: &in.FileSystemId, Lifecycle: ptr(StateDeleting)}, nil
+	return &DeleteFileSystemOutput{FileSystemId: &in.FileSystemId, Lifecycle: new(StateDeleting)}, nil
 }
 
 // TagResource adds or replaces tags.
