@@ -2,23 +2,17 @@ package efs
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/service/internal/resource"
 	"abacus/internal/store"
 )
 
@@ -49,32 +43,16 @@ type Options struct {
 
 // Service implements EFS file systems. It is safe for concurrent use.
 type Service struct {
-	store Store
-	now   func() time.Time
-	delay time.Duration
-	rand  io.Reader
-	log   *slog.Logger
+	env resource.Env
+	fs  resource.Kind[fsDoc]
 }
 
 // New returns a Service.
 func New(o Options) *Service {
-	s := &Service{store: o.Store, now: o.Now, delay: o.Delay, rand: o.Rand, log: o.Logger}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	switch {
-	case s.delay == 0:
-		s.delay = DefaultDelay
-	case s.delay < 0:
-		s.delay = 0
-	}
-	if s.rand == nil {
-		s.rand = rand.Reader
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	return s
+	env := resource.Env{Store: o.Store, Now: o.Now, Delay: o.Delay, Rand: o.Rand, Log: o.Logger}.WithDefaults(DefaultDelay)
+	return &Service{env: env, fs: resource.Kind[fsDoc]{Type: resourceType, Noun: "file system", NotFound: func(id string) error { return notFound(id) },
+		Life:  &resource.Lifecycle{Creating: StateCreating, Available: StateAvailable, Deleting: StateDeleting, Delay: env.Delay},
+		Since: func(d *fsDoc) *time.Time { return &d.Since }}}
 }
 
 const resourceType = "efs:file-system"
@@ -84,7 +62,6 @@ const (
 	StateCreating  = "creating"
 	StateAvailable = "available"
 	StateDeleting  = "deleting"
-	stateGone      = "<gone>"
 )
 
 // FileSystemType is what [Service.FileSystem] reports for every EFS file
@@ -110,51 +87,8 @@ type fsDoc struct {
 	Input         CreateFileSystemInput
 }
 
-type fileSystem struct {
-	res model.Resource
-	doc fsDoc
-}
-
-func decode(r model.Resource) (*fileSystem, error) {
-	f := &fileSystem{res: r}
-	if err := json.Unmarshal(r.Document, &f.doc); err != nil {
-		return nil, fmt.Errorf("decode file system %s: %w", r.ID, err)
-	}
-	return f, nil
-}
-
-func (f *fileSystem) encode() error {
-	b, err := json.Marshal(f.doc)
-	if err != nil {
-		return err
-	}
-	f.res.Document = b
-	return nil
-}
-
-func (f *fileSystem) tags() map[string]string {
-	m := make(map[string]string, len(f.res.Tags))
-	for _, t := range f.res.Tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
-// state is the file system's life-cycle state at now.
-func (s *Service) state(f *fileSystem, now time.Time) string {
-	if now.Before(f.doc.Since.Add(s.delay)) {
-		return f.res.Status
-	}
-	switch f.res.Status {
-	case StateCreating:
-		return StateAvailable
-	case StateDeleting:
-		return stateGone
-	}
-	return f.res.Status
-}
-
-func storeID(region, id string) string { return region + "/" + id }
+// fileSystem is a loaded file system.
+type fileSystem = resource.Item[fsDoc]
 
 func fsARN(region string, acct model.AccountID, id string) string {
 	return "arn:aws:elasticfilesystem:" + region + ":" + string(acct) + ":file-system/" + id
@@ -176,42 +110,15 @@ func parseID(c *op.Call, id string) (string, error) {
 	return id, nil
 }
 
-// callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
-
 // newID returns the ID of the file system a call creates: fs- and 17 hex
 // digits derived from the call's (random, unique) request ID, so that
 // authorization and the handler agree on it.
 func (s *Service) newID(c *op.Call) (string, error) {
-	seed := c.RequestID
-	if seed == "" {
-		var b [16]byte
-		if _, err := io.ReadFull(s.rand, b[:]); err != nil {
-			return "", err
-		}
-		seed = hex.EncodeToString(b[:])
-	}
-	h := sha256.Sum256([]byte("efs\x00" + seed))
-	return "fs-" + hex.EncodeToString(h[:])[:17], nil
-}
-
-// get loads a file system that exists at now.
-func (s *Service) get(ctx context.Context, tx store.ReadTx, c *op.Call, id string, now time.Time) (*fileSystem, error) {
-	r, err := tx.GetResource(ctx, c.Account, resourceType, storeID(c.Region, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(id)
-	}
+	h, err := s.env.Digest(c, "efs")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	f, err := decode(r)
-	if err != nil {
-		return nil, err
-	}
-	if s.state(f, now) == stateGone {
-		return nil, notFound(id)
-	}
-	return f, nil
+	return "fs-" + h[:17], nil
 }
 
 // FileSystem reports a file system of acct in region: its type ("EFS"),
@@ -220,17 +127,17 @@ func (s *Service) get(ctx context.Context, tx store.ReadTx, c *op.Call, id strin
 func (s *Service) FileSystem(ctx context.Context, acct model.AccountID, region, id string) (FileSystemInfo, error) {
 	c := &op.Call{Account: acct, Region: region}
 	var out FileSystemInfo
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		fid, err := parseID(c, id)
 		if err != nil {
 			return notFound(id)
 		}
-		now := s.now().UTC()
-		f, err := s.get(ctx, tx, c, fid, now)
+		now := s.env.Now().UTC()
+		f, err := s.fs.Get(ctx, tx, c, fid, now)
 		if err != nil {
 			return err
 		}
-		out = FileSystemInfo{ID: fid, ARN: f.res.ARN, Type: FileSystemType, Region: region, Lifecycle: s.state(f, now), Tags: f.tags()}
+		out = FileSystemInfo{ID: fid, ARN: f.Res.ARN, Type: FileSystemType, Region: region, Lifecycle: s.fs.State(f, now), Tags: f.TagMap()}
 		return nil
 	})
 	return out, err
@@ -247,16 +154,12 @@ func (s *Service) FileSystemExists(ctx context.Context, acct model.AccountID, re
 	return err == nil, err
 }
 
+// pair is a tag as the store keeps it (for [resource.Tags]).
+func (t Tag) pair() (string, string) { return t.Key, t.Value }
+
+// requestTags sets aws:RequestTag/* and aws:TagKeys for tags.
 func requestTags(keys map[string][]string, tags []Tag) {
-	if len(tags) == 0 {
-		return
-	}
-	var tk []string
-	for _, t := range tags {
-		tk = append(tk, t.Key)
-		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
-	}
-	keys["aws:TagKeys"] = tk
+	resource.RequestTags(keys, resource.Tags(tags, Tag.pair))
 }
 
 func (s *Service) authorizeCreate(_ context.Context, c *op.Call, in *CreateFileSystemInput) ([]op.Check, error) {
@@ -306,29 +209,26 @@ func (s *Service) CreateFileSystem(ctx context.Context, c *op.Call, in *CreateFi
 	if err != nil {
 		return nil, err
 	}
-	now := s.callTime(c)
-	f := &fileSystem{res: model.Resource{Type: resourceType, ID: storeID(c.Region, id), ARN: fsARN(c.Region, c.Account, id),
-		Status: StateCreating, CreateDate: now, UpdateDate: now},
-		doc: fsDoc{ID: id, Region: c.Region, CreationToken: in.CreationToken, Since: now, Input: *in}}
-	f.doc.Input.Tags = nil
-	for _, t := range in.Tags {
-		f.res.Tags = setTag(f.res.Tags, t.Key, t.Value)
-	}
-	if err := f.encode(); err != nil {
+	now := s.env.CallTime(c)
+	f := s.fs.New(c, id, fsARN(c.Region, c.Account, id), now, fsDoc{ID: id, Region: c.Region, CreationToken: in.CreationToken, Since: now, Input: *in})
+	f.Res.Status = StateCreating
+	f.Doc.Input.Tags = nil
+	f.Res.Tags = resource.SetTags(f.Res.Tags, resource.Tags(in.Tags, Tag.pair))
+	if err := f.Encode(); err != nil {
 		return nil, err
 	}
-	err = s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		all, err := s.list(ctx, tx, c, now)
+	err = s.env.Store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+		all, err := s.fs.List(ctx, tx, c, now)
 		if err != nil {
 			return err
 		}
 		for _, o := range all {
-			if o.doc.CreationToken == in.CreationToken {
-				return &Error{Code: CodeAlreadyExists, Message: "File system '" + o.doc.ID + "' already exists with creation token '" + in.CreationToken + "'",
-					FileSystemID: o.doc.ID}
+			if o.Doc.CreationToken == in.CreationToken {
+				return &Error{Code: CodeAlreadyExists, Message: "File system '" + o.Doc.ID + "' already exists with creation token '" + in.CreationToken + "'",
+					FileSystemID: o.Doc.ID}
 			}
 		}
-		_, err = tx.CreateResource(ctx, c.Account, f.res)
+		_, err = tx.CreateResource(ctx, c.Account, f.Res)
 		return err
 	})
 	if err != nil {
@@ -338,43 +238,8 @@ func (s *Service) CreateFileSystem(ctx context.Context, c *op.Call, in *CreateFi
 	return &d, nil
 }
 
-func setTag(tags []model.Tag, k, v string) []model.Tag {
-	for i := range tags {
-		if tags[i].Key == k {
-			tags[i].Value = v
-			return tags
-		}
-	}
-	return append(tags, model.Tag{Key: k, Value: v})
-}
-
-// list returns the region's existing file systems ordered by ID.
-func (s *Service) list(ctx context.Context, tx store.ReadTx, c *op.Call, now time.Time) ([]*fileSystem, error) {
-	var out []*fileSystem
-	opts := store.ResourceListOptions{Prefix: c.Region + "/", MaxItems: store.MaxMaxItems}
-	for {
-		page, err := tx.ListResources(ctx, c.Account, resourceType, opts)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page.Items {
-			f, err := decode(r)
-			if err != nil {
-				return nil, err
-			}
-			if s.state(f, now) != stateGone {
-				out = append(out, f)
-			}
-		}
-		if !page.IsTruncated {
-			return out, nil
-		}
-		opts.Marker = page.Marker
-	}
-}
-
 func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystemDescription {
-	in := &f.doc.Input
+	in := &f.Doc.Input
 	pm := "generalPurpose"
 	if in.PerformanceMode != nil {
 		pm = *in.PerformanceMode
@@ -384,15 +249,15 @@ func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystemD
 		tm = *in.ThroughputMode
 	}
 	enc := in.Encrypted != nil && *in.Encrypted
-	d := FileSystemDescription{OwnerId: string(c.Account), CreationToken: f.doc.CreationToken, FileSystemId: f.doc.ID, FileSystemArn: f.res.ARN,
-		CreationTime: f.res.CreateDate, LifeCycleState: s.state(f, now), SizeInBytes: FileSystemSize{Value: 6144, ValueInStandard: new(int64(6144)), ValueInIA: new(int64(0)), ValueInArchive: new(int64(0))},
+	d := FileSystemDescription{OwnerId: string(c.Account), CreationToken: f.Doc.CreationToken, FileSystemId: f.Doc.ID, FileSystemArn: f.Res.ARN,
+		CreationTime: f.Res.CreateDate, LifeCycleState: s.fs.State(f, now), SizeInBytes: FileSystemSize{Value: 6144, ValueInStandard: new(int64(6144)), ValueInIA: new(int64(0)), ValueInArchive: new(int64(0))},
 		PerformanceMode: pm, Encrypted: &enc, KmsKeyId: in.KmsKeyId, ThroughputMode: &tm, ProvisionedThroughputInMibps: in.ProvisionedThroughputInMibps,
 		AvailabilityZoneName: in.AvailabilityZoneName, Tags: []Tag{},
 		FileSystemProtection: &FileSystemProtectionDescription{ReplicationOverwriteProtection: new("ENABLED")}}
 	if enc && d.KmsKeyId == nil {
-		d.KmsKeyId = new("arn:aws:kms:" + f.doc.Region + ":" + string(c.Account) + ":alias/aws/elasticfilesystem")
+		d.KmsKeyId = new("arn:aws:kms:" + f.Doc.Region + ":" + string(c.Account) + ":alias/aws/elasticfilesystem")
 	}
-	for _, t := range f.res.Tags {
+	for _, t := range f.Res.Tags {
 		d.Tags = append(d.Tags, Tag{Key: t.Key, Value: t.Value})
 		if t.Key == "Name" {
 			d.Name = new(t.Value)
@@ -408,16 +273,8 @@ func (s *Service) fsCheck(ctx context.Context, c *op.Call, id, action string, ke
 	if err != nil {
 		return nil, err
 	}
-	ch := op.Check{Action: action, Resource: fsARN(c.Region, c.Account, fid), Context: keys}
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		f, err := s.get(ctx, tx, c, fid, s.callTime(c))
-		if err != nil {
-			return err
-		}
-		ch.ResourceTags = f.tags()
-		return nil
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	ch, err := s.fs.Check(ctx, s.env.Store, c, fid, s.env.CallTime(c), op.Check{Action: action, Resource: fsARN(c.Region, c.Account, fid), Context: keys})
+	if err != nil {
 		return nil, err
 	}
 	return []op.Check{ch}, nil
@@ -430,24 +287,8 @@ func (s *Service) authorizeDescribe(ctx context.Context, c *op.Call, in *Describ
 	return []op.Check{{Action: "elasticfilesystem:DescribeFileSystems", Resource: "*"}}, nil
 }
 
-// page encodes a list position as a marker.
-func page(i int) *string {
-	m := base64.RawURLEncoding.EncodeToString([]byte("abacus-efs:" + strconv.Itoa(i)))
-	return &m
-}
-
-func parseMarker(m *string) (int, error) {
-	if m == nil {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*m)
-	rest, ok := strings.CutPrefix(string(b), "abacus-efs:")
-	n, aerr := strconv.Atoi(rest)
-	if err != nil || !ok || aerr != nil || n < 0 {
-		return 0, newError(CodeBadRequest, "Invalid Marker.")
-	}
-	return n, nil
-}
+// markers are DescribeFileSystems' page markers.
+const markers resource.Pager = "abacus-efs:"
 
 // DescribeFileSystems describes one file system (by FileSystemId or
 // CreationToken) or all of the region's, 100 a page by default.
@@ -462,31 +303,31 @@ func (s *Service) DescribeFileSystems(ctx context.Context, c *op.Call, in *Descr
 		}
 		n = int(*in.MaxItems)
 	}
-	off, err := parseMarker(in.Marker)
-	if err != nil {
-		return nil, err
+	off, ok := markers.Position(in.Marker)
+	if !ok {
+		return nil, newError(CodeBadRequest, "Invalid Marker.")
 	}
-	now := s.callTime(c)
+	now := s.env.CallTime(c)
 	var all []FileSystemDescription
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		if in.FileSystemId != nil {
 			fid, err := parseID(c, *in.FileSystemId)
 			if err != nil {
 				return err
 			}
-			f, err := s.get(ctx, tx, c, fid, now)
+			f, err := s.fs.Get(ctx, tx, c, fid, now)
 			if err != nil {
 				return err
 			}
 			all = append(all, s.describe(c, f, now))
 			return nil
 		}
-		fss, err := s.list(ctx, tx, c, now)
+		fss, err := s.fs.List(ctx, tx, c, now)
 		if err != nil {
 			return err
 		}
 		for _, f := range fss {
-			if in.CreationToken == nil || *in.CreationToken == f.doc.CreationToken {
+			if in.CreationToken == nil || *in.CreationToken == f.Doc.CreationToken {
 				all = append(all, s.describe(c, f, now))
 			}
 		}
@@ -495,28 +336,17 @@ func (s *Service) DescribeFileSystems(ctx context.Context, c *op.Call, in *Descr
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeFileSystemsOutput{Marker: in.Marker, FileSystems: []FileSystemDescription{}}
-	off = min(off, len(all))
-	end := min(off+n, len(all))
-	out.FileSystems = append(out.FileSystems, all[off:end]...)
-	if end < len(all) {
-		out.NextMarker = page(end)
-	}
-	return out, nil
+	page, next := resource.Page(markers, all, off, n)
+	return &DescribeFileSystemsOutput{Marker: in.Marker, FileSystems: append([]FileSystemDescription{}, page...), NextMarker: next}, nil
 }
 
 // DeleteFileSystem starts deleting an available file system.
 func (s *Service) DeleteFileSystem(ctx context.Context, c *op.Call, in *DeleteFileSystemInput) (*EmptyOutput, error) {
 	err := s.mutate(ctx, c, in.FileSystemId, func(f *fileSystem, now time.Time) error {
-		switch st := s.state(f, now); st {
-		case StateDeleting:
-			return nil
-		case StateAvailable:
-			f.res.Status, f.doc.Since = StateDeleting, now
-			return nil
-		default:
-			return newError(CodeInUse, "File system '%s' is %s; it can be deleted once it is available.", f.doc.ID, st)
+		if st, ok := s.fs.Delete(f, now); !ok {
+			return newError(CodeInUse, "File system '%s' is %s; it can be deleted once it is available.", f.Doc.ID, st)
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -530,22 +360,7 @@ func (s *Service) mutate(ctx context.Context, c *op.Call, id string, fn func(f *
 	if err != nil {
 		return err
 	}
-	now := s.callTime(c)
-	return s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		f, err := s.get(ctx, tx, c, fid, now)
-		if err != nil {
-			return err
-		}
-		if err := fn(f, now); err != nil {
-			return err
-		}
-		f.res.UpdateDate = now
-		if err := f.encode(); err != nil {
-			return err
-		}
-		_, err = tx.UpdateResource(ctx, c.Account, f.res)
-		return err
-	})
+	return s.fs.Update(ctx, s.env.Store, c, fid, s.env.CallTime(c), fn)
 }
 
 // TagResource adds or replaces tags.
@@ -569,10 +384,8 @@ func (s *Service) addTags(ctx context.Context, c *op.Call, id string, tags []Tag
 		return err
 	}
 	return s.mutate(ctx, c, id, func(f *fileSystem, _ time.Time) error {
-		for _, t := range tags {
-			f.res.Tags = setTag(f.res.Tags, t.Key, t.Value)
-		}
-		if len(f.res.Tags) > 50 {
+		f.Res.Tags = resource.SetTags(f.Res.Tags, resource.Tags(tags, Tag.pair))
+		if len(f.Res.Tags) > 50 {
 			return newError(CodeBadRequest, "A file system can have at most 50 tags.")
 		}
 		return nil
@@ -582,7 +395,7 @@ func (s *Service) addTags(ctx context.Context, c *op.Call, id string, tags []Tag
 // UntagResource removes tags by key.
 func (s *Service) UntagResource(ctx context.Context, c *op.Call, in *UntagResourceInput) (*EmptyOutput, error) {
 	err := s.mutate(ctx, c, in.ResourceId, func(f *fileSystem, _ time.Time) error {
-		f.res.Tags = slices.DeleteFunc(f.res.Tags, func(t model.Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
+		f.Res.Tags = resource.RemoveTags(f.Res.Tags, in.TagKeys)
 		return nil
 	})
 	if err != nil {
@@ -597,12 +410,12 @@ func (s *Service) tagList(ctx context.Context, c *op.Call, id string) ([]Tag, er
 		return nil, err
 	}
 	out := []Tag{}
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		f, err := s.get(ctx, tx, c, fid, s.callTime(c))
+	err = s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+		f, err := s.fs.Get(ctx, tx, c, fid, s.env.CallTime(c))
 		if err != nil {
 			return err
 		}
-		for _, t := range f.res.Tags {
+		for _, t := range f.Res.Tags {
 			out = append(out, Tag{Key: t.Key, Value: t.Value})
 		}
 		return nil
