@@ -2,23 +2,17 @@ package fsx
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/service/internal/resource"
 	"abacus/internal/store"
 )
 
@@ -49,32 +43,16 @@ type Options struct {
 
 // Service implements FSx file systems. It is safe for concurrent use.
 type Service struct {
-	store Store
-	now   func() time.Time
-	delay time.Duration
-	rand  io.Reader
-	log   *slog.Logger
+	env resource.Env
+	fs  resource.Kind[fsDoc]
 }
 
 // New returns a Service.
 func New(o Options) *Service {
-	s := &Service{store: o.Store, now: o.Now, delay: o.Delay, rand: o.Rand, log: o.Logger}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	switch {
-	case s.delay == 0:
-		s.delay = DefaultDelay
-	case s.delay < 0:
-		s.delay = 0
-	}
-	if s.rand == nil {
-		s.rand = rand.Reader
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	return s
+	env := resource.Env{Store: o.Store, Now: o.Now, Delay: o.Delay, Rand: o.Rand, Log: o.Logger}.WithDefaults(DefaultDelay)
+	return &Service{env: env, fs: resource.Kind[fsDoc]{Type: resourceType, Noun: "file system", NotFound: func(id string) error { return notFound(id) },
+		Life:  &resource.Lifecycle{Creating: StateCreating, Available: StateAvailable, Deleting: StateDeleting, Delay: env.Delay},
+		Since: func(d *fsDoc) *time.Time { return &d.Since }}}
 }
 
 const resourceType = "fsx:file-system"
@@ -84,7 +62,6 @@ const (
 	StateCreating  = "CREATING"
 	StateAvailable = "AVAILABLE"
 	StateDeleting  = "DELETING"
-	stateGone      = "<gone>"
 )
 
 // FileSystemInfo is what other services need to know about a file system.
@@ -112,50 +89,8 @@ type fsDoc struct {
 	Input     CreateFileSystemInput
 }
 
-type fileSystem struct {
-	res model.Resource
-	doc fsDoc
-}
-
-func decode(r model.Resource) (*fileSystem, error) {
-	f := &fileSystem{res: r}
-	if err := json.Unmarshal(r.Document, &f.doc); err != nil {
-		return nil, fmt.Errorf("decode file system %s: %w", r.ID, err)
-	}
-	return f, nil
-}
-
-func (f *fileSystem) encode() error {
-	b, err := json.Marshal(f.doc)
-	if err != nil {
-		return err
-	}
-	f.res.Document = b
-	return nil
-}
-
-func (f *fileSystem) tags() map[string]string {
-	m := make(map[string]string, len(f.res.Tags))
-	for _, t := range f.res.Tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
-func (s *Service) state(f *fileSystem, now time.Time) string {
-	if now.Before(f.doc.Since.Add(s.delay)) {
-		return f.res.Status
-	}
-	switch f.res.Status {
-	case StateCreating:
-		return StateAvailable
-	case StateDeleting:
-		return stateGone
-	}
-	return f.res.Status
-}
-
-func storeID(region, id string) string { return region + "/" + id }
+// fileSystem is a loaded file system.
+type fileSystem = resource.Item[fsDoc]
 
 func fsARN(region string, acct model.AccountID, id string) string {
 	return "arn:aws:fsx:" + region + ":" + string(acct) + ":file-system/" + id
@@ -163,42 +98,15 @@ func fsARN(region string, acct model.AccountID, id string) string {
 
 var idRE = regexp.MustCompile(`^fs-[0-9a-f]{8,}$`)
 
-// callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
-
-// newID returns the ID of the file system a call creates, derived from
-// the call's (random, unique) request ID so that authorization and the
-// handler agree on its ARN.
+// newID returns the ID of the file system a call creates, and its mount
+// name, derived from the call's (random, unique) request ID so that
+// authorization and the handler agree on its ARN.
 func (s *Service) newID(c *op.Call) (string, string, error) {
-	seed := c.RequestID
-	if seed == "" {
-		var b [16]byte
-		if _, err := io.ReadFull(s.rand, b[:]); err != nil {
-			return "", "", err
-		}
-		seed = hex.EncodeToString(b[:])
+	x, err := s.env.Digest(c, "fsx")
+	if err != nil {
+		return "", "", err
 	}
-	h := sha256.Sum256([]byte("fsx\x00" + seed))
-	x := hex.EncodeToString(h[:])
 	return "fs-" + x[:17], x[17:25], nil
-}
-
-func (s *Service) get(ctx context.Context, tx store.ReadTx, c *op.Call, id string, now time.Time) (*fileSystem, error) {
-	r, err := tx.GetResource(ctx, c.Account, resourceType, storeID(c.Region, id))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	f, err := decode(r)
-	if err != nil {
-		return nil, err
-	}
-	if s.state(f, now) == stateGone {
-		return nil, notFound(id)
-	}
-	return f, nil
 }
 
 // FileSystem reports a file system of acct in region. A missing or deleted
@@ -206,14 +114,14 @@ func (s *Service) get(ctx context.Context, tx store.ReadTx, c *op.Call, id strin
 func (s *Service) FileSystem(ctx context.Context, acct model.AccountID, region, id string) (FileSystemInfo, error) {
 	c := &op.Call{Account: acct, Region: region}
 	var out FileSystemInfo
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		now := s.now().UTC()
-		f, err := s.get(ctx, tx, c, id, now)
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+		now := s.env.Now().UTC()
+		f, err := s.fs.Get(ctx, tx, c, id, now)
 		if err != nil {
 			return err
 		}
-		out = FileSystemInfo{ID: id, ARN: f.res.ARN, Type: f.doc.Input.FileSystemType, Region: region,
-			Lifecycle: s.state(f, now), MountName: f.doc.MountName, Tags: f.tags()}
+		out = FileSystemInfo{ID: id, ARN: f.Res.ARN, Type: f.Doc.Input.FileSystemType, Region: region,
+			Lifecycle: s.fs.State(f, now), MountName: f.Doc.MountName, Tags: f.TagMap()}
 		return nil
 	})
 	return out, err
@@ -230,16 +138,12 @@ func (s *Service) FileSystemExists(ctx context.Context, acct model.AccountID, re
 	return err == nil, err
 }
 
+// pair is a tag as the store keeps it (for [resource.Tags]).
+func (t Tag) pair() (string, string) { return t.Key, t.Value }
+
+// requestTags sets aws:RequestTag/* and aws:TagKeys for tags.
 func requestTags(keys map[string][]string, tags []Tag) {
-	if len(tags) == 0 {
-		return
-	}
-	var tk []string
-	for _, t := range tags {
-		tk = append(tk, t.Key)
-		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
-	}
-	keys["aws:TagKeys"] = tk
+	resource.RequestTags(keys, resource.Tags(tags, Tag.pair))
 }
 
 func (s *Service) authorizeCreate(_ context.Context, c *op.Call, in *CreateFileSystemInput) ([]op.Check, error) {
@@ -276,34 +180,31 @@ func (s *Service) CreateFileSystem(ctx context.Context, c *op.Call, in *CreateFi
 	if err != nil {
 		return nil, err
 	}
-	now := s.callTime(c)
-	f := &fileSystem{res: model.Resource{Type: resourceType, ID: storeID(c.Region, id), ARN: fsARN(c.Region, c.Account, id),
-		Status: StateCreating, CreateDate: now, UpdateDate: now},
-		doc: fsDoc{ID: id, Region: c.Region, Since: now, Input: *in, MountName: mount}}
+	now := s.env.CallTime(c)
+	f := s.fs.New(c, id, fsARN(c.Region, c.Account, id), now, fsDoc{ID: id, Region: c.Region, Since: now, Input: *in, MountName: mount})
+	f.Res.Status = StateCreating
 	if in.ClientRequestToken != nil {
-		f.doc.Token = *in.ClientRequestToken
+		f.Doc.Token = *in.ClientRequestToken
 	}
-	f.doc.Input.Tags = nil
-	for _, t := range in.Tags {
-		f.res.Tags = setTag(f.res.Tags, t.Key, t.Value)
-	}
-	if err := f.encode(); err != nil {
+	f.Doc.Input.Tags = nil
+	f.Res.Tags = resource.SetTags(f.Res.Tags, resource.Tags(in.Tags, Tag.pair))
+	if err := f.Encode(); err != nil {
 		return nil, err
 	}
-	err = s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		if f.doc.Token != "" {
-			all, err := s.list(ctx, tx, c, now)
+	err = s.env.Store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+		if f.Doc.Token != "" {
+			all, err := s.fs.List(ctx, tx, c, now)
 			if err != nil {
 				return err
 			}
 			for _, o := range all {
-				if o.doc.Token == f.doc.Token {
+				if o.Doc.Token == f.Doc.Token {
 					f = o
 					return nil
 				}
 			}
 		}
-		_, err := tx.CreateResource(ctx, c.Account, f.res)
+		_, err := tx.CreateResource(ctx, c.Account, f.Res)
 		return err
 	})
 	if err != nil {
@@ -313,52 +214,18 @@ func (s *Service) CreateFileSystem(ctx context.Context, c *op.Call, in *CreateFi
 	return &CreateFileSystemOutput{FileSystem: &d}, nil
 }
 
-func setTag(tags []model.Tag, k, v string) []model.Tag {
-	for i := range tags {
-		if tags[i].Key == k {
-			tags[i].Value = v
-			return tags
-		}
-	}
-	return append(tags, model.Tag{Key: k, Value: v})
-}
-
-func (s *Service) list(ctx context.Context, tx store.ReadTx, c *op.Call, now time.Time) ([]*fileSystem, error) {
-	var out []*fileSystem
-	opts := store.ResourceListOptions{Prefix: c.Region + "/", MaxItems: store.MaxMaxItems}
-	for {
-		page, err := tx.ListResources(ctx, c.Account, resourceType, opts)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page.Items {
-			f, err := decode(r)
-			if err != nil {
-				return nil, err
-			}
-			if s.state(f, now) != stateGone {
-				out = append(out, f)
-			}
-		}
-		if !page.IsTruncated {
-			return out, nil
-		}
-		opts.Marker = page.Marker
-	}
-}
-
 func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystem {
-	in := &f.doc.Input
-	d := FileSystem{OwnerId: new(string(c.Account)), CreationTime: new(f.res.CreateDate), FileSystemId: new(f.doc.ID),
-		FileSystemType: new(in.FileSystemType), Lifecycle: new(s.state(f, now)), StorageCapacity: in.StorageCapacity,
-		StorageType: in.StorageType, VpcId: new("vpc-" + f.doc.MountName), SubnetIds: in.SubnetIds, NetworkInterfaceIds: []string{"eni-" + f.doc.MountName},
-		DNSName: new(f.doc.ID + ".fsx." + f.doc.Region + ".amazonaws.com"), KmsKeyId: in.KmsKeyId, ResourceARN: new(f.res.ARN),
+	in := &f.Doc.Input
+	d := FileSystem{OwnerId: new(string(c.Account)), CreationTime: new(f.Res.CreateDate), FileSystemId: new(f.Doc.ID),
+		FileSystemType: new(in.FileSystemType), Lifecycle: new(s.fs.State(f, now)), StorageCapacity: in.StorageCapacity,
+		StorageType: in.StorageType, VpcId: new("vpc-" + f.Doc.MountName), SubnetIds: in.SubnetIds, NetworkInterfaceIds: []string{"eni-" + f.Doc.MountName},
+		DNSName: new(f.Doc.ID + ".fsx." + f.Doc.Region + ".amazonaws.com"), KmsKeyId: in.KmsKeyId, ResourceARN: new(f.Res.ARN),
 		FileSystemTypeVersion: in.FileSystemTypeVersion, NetworkType: in.NetworkType, Tags: []Tag{}}
 	if d.StorageType == nil {
 		d.StorageType = new("SSD")
 	}
 	if in.FileSystemType == "LUSTRE" {
-		l := &LustreFileSystemConfiguration{MountName: new(f.doc.MountName), DeploymentType: new("SCRATCH_1")}
+		l := &LustreFileSystemConfiguration{MountName: new(f.Doc.MountName), DeploymentType: new("SCRATCH_1")}
 		if lc := in.LustreConfiguration; lc != nil {
 			if lc.DeploymentType != nil {
 				l.DeploymentType = lc.DeploymentType
@@ -370,7 +237,7 @@ func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystem 
 		}
 		d.LustreConfiguration = l
 	}
-	for _, t := range f.res.Tags {
+	for _, t := range f.Res.Tags {
 		d.Tags = append(d.Tags, Tag{Key: t.Key, Value: t.Value})
 	}
 	return d
@@ -379,16 +246,8 @@ func (s *Service) describe(c *op.Call, f *fileSystem, now time.Time) FileSystem 
 // fsCheck is the check of action on the file system id, with its tags when
 // it exists.
 func (s *Service) fsCheck(ctx context.Context, c *op.Call, id, action string, keys map[string][]string) ([]op.Check, error) {
-	ch := op.Check{Action: action, Resource: fsARN(c.Region, c.Account, id), Context: keys}
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		f, err := s.get(ctx, tx, c, id, s.callTime(c))
-		if err != nil {
-			return err
-		}
-		ch.ResourceTags = f.tags()
-		return nil
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	ch, err := s.fs.Check(ctx, s.env.Store, c, id, s.env.CallTime(c), op.Check{Action: action, Resource: fsARN(c.Region, c.Account, id), Context: keys})
+	if err != nil {
 		return nil, err
 	}
 	return []op.Check{ch}, nil
@@ -401,7 +260,7 @@ func arnID(c *op.Call, arn string) (string, error) {
 	id, ok := strings.CutPrefix(arn, prefix)
 	if !ok || !idRE.MatchString(id) {
 		if strings.HasPrefix(arn, "arn:aws:fsx:") {
-			return "", &Error{Code: CodeResourceNotFound, Message: "The resource ARN does not exist.", ResourceARN: arn}
+			return "", resourceNotFound(arn)
 		}
 		return "", &Error{Code: CodeNotService, Message: "The resource ARN is not an Amazon FSx resource.", ResourceARN: arn}
 	}
@@ -416,23 +275,8 @@ func (s *Service) arnCheck(ctx context.Context, c *op.Call, arn, action string, 
 	return s.fsCheck(ctx, c, id, action, keys)
 }
 
-func token(i int) *string {
-	m := base64.RawURLEncoding.EncodeToString([]byte("abacus-fsx:" + strconv.Itoa(i)))
-	return &m
-}
-
-func parseToken(m *string) (int, error) {
-	if m == nil {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*m)
-	rest, ok := strings.CutPrefix(string(b), "abacus-fsx:")
-	n, aerr := strconv.Atoi(rest)
-	if err != nil || !ok || aerr != nil || n < 0 {
-		return 0, newError(CodeBadRequest, "Invalid NextToken.")
-	}
-	return n, nil
-}
+// tokens are DescribeFileSystems' NextTokens.
+const tokens resource.Pager = "abacus-fsx:"
 
 // DescribeFileSystems describes the named file systems, or all of the
 // region's (MaxResults 1-2147483647, 2147483647 by default).
@@ -444,16 +288,16 @@ func (s *Service) DescribeFileSystems(ctx context.Context, c *op.Call, in *Descr
 		}
 		n = int(*in.MaxResults)
 	}
-	off, err := parseToken(in.NextToken)
-	if err != nil {
-		return nil, err
+	off, ok := tokens.Position(in.NextToken)
+	if !ok {
+		return nil, newError(CodeBadRequest, "Invalid NextToken.")
 	}
-	now := s.callTime(c)
+	now := s.env.CallTime(c)
 	var all []FileSystem
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		if len(in.FileSystemIds) > 0 {
 			for _, id := range in.FileSystemIds {
-				f, err := s.get(ctx, tx, c, id, now)
+				f, err := s.fs.Get(ctx, tx, c, id, now)
 				if err != nil {
 					return err
 				}
@@ -461,7 +305,7 @@ func (s *Service) DescribeFileSystems(ctx context.Context, c *op.Call, in *Descr
 			}
 			return nil
 		}
-		fss, err := s.list(ctx, tx, c, now)
+		fss, err := s.fs.List(ctx, tx, c, now)
 		for _, f := range fss {
 			all = append(all, s.describe(c, f, now))
 		}
@@ -470,48 +314,22 @@ func (s *Service) DescribeFileSystems(ctx context.Context, c *op.Call, in *Descr
 	if err != nil {
 		return nil, err
 	}
-	out := &DescribeFileSystemsOutput{FileSystems: []FileSystem{}}
-	off = min(off, len(all))
-	end := min(off+n, len(all))
-	out.FileSystems = append(out.FileSystems, all[off:end]...)
-	if end < len(all) {
-		out.NextToken = token(end)
-	}
-	return out, nil
+	page, next := resource.Page(tokens, all, off, n)
+	return &DescribeFileSystemsOutput{FileSystems: append([]FileSystem{}, page...), NextToken: next}, nil
 }
 
 // mutate changes one file system in a transaction.
 func (s *Service) mutate(ctx context.Context, c *op.Call, id string, fn func(f *fileSystem, now time.Time) error) error {
-	now := s.callTime(c)
-	return s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		f, err := s.get(ctx, tx, c, id, now)
-		if err != nil {
-			return err
-		}
-		if err := fn(f, now); err != nil {
-			return err
-		}
-		f.res.UpdateDate = now
-		if err := f.encode(); err != nil {
-			return err
-		}
-		_, err = tx.UpdateResource(ctx, c.Account, f.res)
-		return err
-	})
+	return s.fs.Update(ctx, s.env.Store, c, id, s.env.CallTime(c), fn)
 }
 
 // DeleteFileSystem starts deleting an available file system.
 func (s *Service) DeleteFileSystem(ctx context.Context, c *op.Call, in *DeleteFileSystemInput) (*DeleteFileSystemOutput, error) {
 	err := s.mutate(ctx, c, in.FileSystemId, func(f *fileSystem, now time.Time) error {
-		switch st := s.state(f, now); st {
-		case StateDeleting:
-			return nil
-		case StateAvailable:
-			f.res.Status, f.doc.Since = StateDeleting, now
-			return nil
-		default:
-			return newError(CodeBadRequest, "Unable to delete file system %s because it is in the %s state.", f.doc.ID, st)
+		if st, ok := s.fs.Delete(f, now); !ok {
+			return newError(CodeBadRequest, "Unable to delete file system %s because it is in the %s state.", f.Doc.ID, st)
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -519,24 +337,35 @@ func (s *Service) DeleteFileSystem(ctx context.Context, c *op.Call, in *DeleteFi
 	return &DeleteFileSystemOutput{FileSystemId: &in.FileSystemId, Lifecycle: new(StateDeleting)}, nil
 }
 
+// resourceNotFound is the answer to a tagging call on the ARN of a file
+// system that does not exist.
+func resourceNotFound(arn string) *Error {
+	return &Error{Code: CodeResourceNotFound, Message: "The resource ARN does not exist.", ResourceARN: arn}
+}
+
+// mutateARN changes the file system a tagging call's ARN names; one that
+// does not exist is ResourceNotFound.
+func (s *Service) mutateARN(ctx context.Context, c *op.Call, arn string, fn func(f *fileSystem, now time.Time) error) error {
+	id, err := arnID(c, arn)
+	if err != nil {
+		return err
+	}
+	err = s.mutate(ctx, c, id, fn)
+	if errors.Is(err, ErrNotFound) {
+		return resourceNotFound(arn)
+	}
+	return err
+}
+
 // TagResource adds or replaces tags.
 func (s *Service) TagResource(ctx context.Context, c *op.Call, in *TagResourceInput) (*EmptyOutput, error) {
-	id, err := arnID(c, in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	err = s.mutate(ctx, c, id, func(f *fileSystem, _ time.Time) error {
-		for _, t := range in.Tags {
-			f.res.Tags = setTag(f.res.Tags, t.Key, t.Value)
-		}
-		if len(f.res.Tags) > 50 {
+	err := s.mutateARN(ctx, c, in.ResourceARN, func(f *fileSystem, _ time.Time) error {
+		f.Res.Tags = resource.SetTags(f.Res.Tags, resource.Tags(in.Tags, Tag.pair))
+		if len(f.Res.Tags) > 50 {
 			return newError(CodeBadRequest, "A resource can have at most 50 tags.")
 		}
 		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, &Error{Code: CodeResourceNotFound, Message: "The resource ARN does not exist.", ResourceARN: in.ResourceARN}
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -545,17 +374,10 @@ func (s *Service) TagResource(ctx context.Context, c *op.Call, in *TagResourceIn
 
 // UntagResource removes tags by key.
 func (s *Service) UntagResource(ctx context.Context, c *op.Call, in *UntagResourceInput) (*EmptyOutput, error) {
-	id, err := arnID(c, in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	err = s.mutate(ctx, c, id, func(f *fileSystem, _ time.Time) error {
-		f.res.Tags = slices.DeleteFunc(f.res.Tags, func(t model.Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
+	err := s.mutateARN(ctx, c, in.ResourceARN, func(f *fileSystem, _ time.Time) error {
+		f.Res.Tags = resource.RemoveTags(f.Res.Tags, in.TagKeys)
 		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, &Error{Code: CodeResourceNotFound, Message: "The resource ARN does not exist.", ResourceARN: in.ResourceARN}
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -569,18 +391,18 @@ func (s *Service) ListTagsForResource(ctx context.Context, c *op.Call, in *ListT
 		return nil, err
 	}
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		f, err := s.get(ctx, tx, c, id, s.callTime(c))
+	err = s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+		f, err := s.fs.Get(ctx, tx, c, id, s.env.CallTime(c))
 		if err != nil {
 			return err
 		}
-		for _, t := range f.res.Tags {
+		for _, t := range f.Res.Tags {
 			out.Tags = append(out.Tags, Tag{Key: t.Key, Value: t.Value})
 		}
 		return nil
 	})
 	if errors.Is(err, ErrNotFound) {
-		return nil, &Error{Code: CodeResourceNotFound, Message: "The resource ARN does not exist.", ResourceARN: in.ResourceARN}
+		return nil, resourceNotFound(in.ResourceARN)
 	}
 	return out, err
 }
