@@ -2,15 +2,14 @@ package emr
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/service/internal/resource"
 	"abacus/internal/store"
 )
 
@@ -22,18 +21,12 @@ const maxPage = 50
 // requestTags sets aws:RequestTag/*, elasticmapreduce:RequestTag/* and
 // aws:TagKeys for tags.
 func requestTags(keys map[string][]string, tags []Tag) {
-	if len(tags) == 0 {
-		return
-	}
-	var tk []string
-	for _, t := range tags {
-		k, v := deref(t.Key), deref(t.Value)
-		tk = append(tk, k)
-		keys["aws:RequestTag/"+k] = []string{v}
-		keys["elasticmapreduce:RequestTag/"+k] = []string{v}
-	}
-	keys["aws:TagKeys"] = tk
+	resource.RequestTags(keys, resource.Tags(tags, Tag.pair), "elasticmapreduce:RequestTag/")
 }
+
+// pair is a tag as the store keeps it (for [resource.Tags]); a missing key
+// or value is empty.
+func (t Tag) pair() (string, string) { return deref(t.Key), deref(t.Value) }
 
 func deref(p *string) string {
 	if p == nil {
@@ -111,7 +104,7 @@ func (s *Service) RunJobFlow(ctx context.Context, c *op.Call, in *RunJobFlowInpu
 	if err != nil {
 		return nil, err
 	}
-	now := s.callTime(c)
+	now := s.env.CallTime(c)
 	doc := clusterDoc{ID: id, Region: c.Region, Created: now, Input: *in,
 		KeepAlive: in.Instances.KeepJobFlowAliveWhenNoSteps != nil && *in.Instances.KeepJobFlowAliveWhenNoSteps,
 		Protected: in.Instances.TerminationProtected != nil && *in.Instances.TerminationProtected}
@@ -123,50 +116,27 @@ func (s *Service) RunJobFlow(ctx context.Context, c *op.Call, in *RunJobFlowInpu
 		}
 		doc.Steps = append(doc.Steps, stepDoc{ID: sid, Config: st, Added: now, ExecutionRoleArn: in.StepExecutionRoleArn})
 	}
-	cl := &cluster{res: model.Resource{Type: resourceType, ID: storeID(c.Region, id), ARN: clusterARN(c.Region, c.Account, id),
-		Name: in.Name, CreateDate: now, UpdateDate: now}, doc: doc}
-	for _, t := range in.Tags {
-		cl.res.Tags = setTag(cl.res.Tags, deref(t.Key), deref(t.Value))
-	}
-	if err := cl.encode(); err != nil {
+	cl := s.clusters.New(c, id, clusterARN(c.Region, c.Account, id), now, doc)
+	cl.Res.Name = in.Name
+	cl.Res.Tags = resource.SetTags(cl.Res.Tags, resource.Tags(in.Tags, Tag.pair))
+	if err := cl.Encode(); err != nil {
 		return nil, err
 	}
-	if err := s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		_, err := tx.CreateResource(ctx, c.Account, cl.res)
+	if err := s.env.Store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.CreateResource(ctx, c.Account, cl.Res)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	return &RunJobFlowOutput{JobFlowId: id, ClusterArn: cl.res.ARN}, nil
-}
-
-func setTag(tags []model.Tag, k, v string) []model.Tag {
-	for i := range tags {
-		if tags[i].Key == k {
-			tags[i].Value = v
-			return tags
-		}
-	}
-	return append(tags, model.Tag{Key: k, Value: v})
+	return &RunJobFlowOutput{JobFlowId: id, ClusterArn: cl.Res.ARN}, nil
 }
 
 // clusterCheck is the check of action on the cluster id names, with its
 // tags; a cluster that does not exist is checked on its would-be ARN
 // without tags.
 func (s *Service) clusterCheck(ctx context.Context, c *op.Call, id, action string, keys map[string][]string) (op.Check, error) {
-	ch := op.Check{Action: action, Resource: clusterARN(c.Region, c.Account, id), Context: keys, TagKeyPrefix: tagPrefix}
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		cl, err := s.get(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		ch.ResourceTags = cl.tags()
-		return nil
-	})
-	if err != nil && !isInvalid(err) {
-		return op.Check{}, err
-	}
-	return ch, nil
+	return s.clusters.Check(ctx, s.env.Store, c, id, s.env.CallTime(c),
+		op.Check{Action: action, Resource: clusterARN(c.Region, c.Account, id), Context: keys, TagKeyPrefix: tagPrefix})
 }
 
 func isInvalid(err error) bool {
@@ -191,11 +161,11 @@ func on[In any](s *Service, action string, id func(*In) string, keys func(*In) m
 
 // describe renders a cluster at now.
 func (s *Service) describe(cl *cluster, now time.Time) Cluster {
-	d := &cl.doc
+	d := &cl.Doc
 	st := s.evaluate(d, now)
 	in := &d.Input
 	out := Cluster{
-		Id: d.ID, Name: in.Name, ClusterArn: cl.res.ARN,
+		Id: d.ID, Name: in.Name, ClusterArn: cl.Res.ARN,
 		Status:                 clusterStatus(d, st),
 		InstanceCollectionType: new("INSTANCE_GROUP"),
 		LogUri:                 in.LogUri, LogEncryptionKmsKeyId: in.LogEncryptionKmsKeyId,
@@ -230,7 +200,7 @@ func (s *Service) describe(cl *cluster, now time.Time) Cluster {
 		out.MasterPublicDnsName = new("ip-10-0-0-1." + d.Region + ".compute.internal")
 	}
 	out.Tags = []Tag{}
-	for _, t := range cl.res.Tags {
+	for _, t := range cl.Res.Tags {
 		out.Tags = append(out.Tags, Tag{Key: new(t.Key), Value: new(t.Value)})
 	}
 	return out
@@ -244,31 +214,23 @@ func clusterStatus(d *clusterDoc, st clusterState) ClusterStatus {
 // DescribeCluster describes a cluster.
 func (s *Service) DescribeCluster(ctx context.Context, c *op.Call, in *ClusterIDInput) (*DescribeClusterOutput, error) {
 	var out *DescribeClusterOutput
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		cl, err := s.get(ctx, tx, c, in.ClusterId)
 		if err != nil {
 			return err
 		}
-		out = &DescribeClusterOutput{Cluster: s.describe(cl, s.callTime(c))}
+		out = &DescribeClusterOutput{Cluster: s.describe(cl, s.env.CallTime(c))}
 		return nil
 	})
 	return out, err
 }
 
-// marker encodes a list position.
-func marker(i int) *string {
-	m := base64.RawURLEncoding.EncodeToString([]byte("abacus-emr:" + strconv.Itoa(i)))
-	return &m
-}
+// markers are ListClusters' and ListSteps' page markers.
+const markers resource.Pager = "abacus-emr:"
 
 func parseMarker(m *string) (int, error) {
-	if m == nil {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*m)
-	rest, ok := strings.CutPrefix(string(b), "abacus-emr:")
-	n, aerr := strconv.Atoi(rest)
-	if err != nil || !ok || aerr != nil || n < 0 {
+	n, ok := markers.Position(m)
+	if !ok {
 		return 0, invalidRequest("Invalid marker.")
 	}
 	return n, nil
@@ -281,37 +243,27 @@ func (s *Service) ListClusters(ctx context.Context, c *op.Call, in *ListClusters
 	if err != nil {
 		return nil, err
 	}
-	now := s.callTime(c)
+	now := s.env.CallTime(c)
 	var all []ClusterSummary
 	var created []time.Time
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
-		opts := store.ResourceListOptions{Prefix: c.Region + "/", MaxItems: store.MaxMaxItems}
-		for {
-			page, err := tx.ListResources(ctx, c.Account, resourceType, opts)
-			if err != nil {
-				return err
-			}
-			for _, r := range page.Items {
-				cl, err := decodeCluster(r)
-				if err != nil {
-					return err
-				}
-				d := &cl.doc
-				if in.CreatedAfter != nil && d.Created.Before(*in.CreatedAfter) || in.CreatedBefore != nil && d.Created.After(*in.CreatedBefore) {
-					continue
-				}
-				st := s.evaluate(d, now)
-				if len(in.ClusterStates) > 0 && !slices.Contains(in.ClusterStates, st.State) {
-					continue
-				}
-				all = append(all, ClusterSummary{Id: d.ID, Name: d.Input.Name, Status: clusterStatus(d, st), ClusterArn: cl.res.ARN})
-				created = append(created, d.Created)
-			}
-			if !page.IsTruncated {
-				return nil
-			}
-			opts.Marker = page.Marker
+	err = s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+		cls, err := s.clusters.List(ctx, tx, c, now)
+		if err != nil {
+			return err
 		}
+		for _, cl := range cls {
+			d := &cl.Doc
+			if in.CreatedAfter != nil && d.Created.Before(*in.CreatedAfter) || in.CreatedBefore != nil && d.Created.After(*in.CreatedBefore) {
+				continue
+			}
+			st := s.evaluate(d, now)
+			if len(in.ClusterStates) > 0 && !slices.Contains(in.ClusterStates, st.State) {
+				continue
+			}
+			all = append(all, ClusterSummary{Id: d.ID, Name: d.Input.Name, Status: clusterStatus(d, st), ClusterArn: cl.Res.ARN})
+			created = append(created, d.Created)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -327,14 +279,10 @@ func (s *Service) ListClusters(ctx context.Context, c *op.Call, in *ListClusters
 		}
 		return ta.After(tb)
 	})
-	out := &ListClustersOutput{Clusters: []ClusterSummary{}}
-	off = min(off, len(idx))
-	end := min(off+maxPage, len(idx))
-	for _, i := range idx[off:end] {
+	page, next := resource.Page(markers, idx, off, maxPage)
+	out := &ListClustersOutput{Clusters: []ClusterSummary{}, Marker: next}
+	for _, i := range page {
 		out.Clusters = append(out.Clusters, all[i])
-	}
-	if end < len(idx) {
-		out.Marker = marker(end)
 	}
 	return out, nil
 }
@@ -358,8 +306,8 @@ func (s *Service) authorizeTerminate(ctx context.Context, c *op.Call, in *Termin
 // TERMINATING and then TERMINATED (USER_REQUEST); clusters already ending
 // are left alone. A termination-protected cluster fails the whole call.
 func (s *Service) TerminateJobFlows(ctx context.Context, c *op.Call, in *TerminateJobFlowsInput) (*EmptyOutput, error) {
-	now := s.callTime(c)
-	err := s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
+	now := s.env.CallTime(c)
+	err := s.env.Store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
 		var todo []*cluster
 		for _, id := range in.JobFlowIds {
 			cl, err := s.get(ctx, tx, c, id)
@@ -369,18 +317,18 @@ func (s *Service) TerminateJobFlows(ctx context.Context, c *op.Call, in *Termina
 				}
 				return err
 			}
-			if cl.doc.Protected {
+			if cl.Doc.Protected {
 				return validation("Could not shut down one or more job flows since they are termination protected.")
 			}
 			todo = append(todo, cl)
 		}
 		for _, cl := range todo {
-			st := s.evaluate(&cl.doc, now)
+			st := s.evaluate(&cl.Doc, now)
 			if st.State == StateTerminating || st.State == StateTerminated {
 				continue
 			}
-			cl.doc.TerminateAt = new(now)
-			if err := s.put(ctx, tx, c, cl, now); err != nil {
+			cl.Doc.TerminateAt = new(now)
+			if err := s.clusters.Put(ctx, tx, c, cl, now); err != nil {
 				return err
 			}
 		}
@@ -392,32 +340,9 @@ func (s *Service) TerminateJobFlows(ctx context.Context, c *op.Call, in *Termina
 	return &EmptyOutput{}, nil
 }
 
-func (s *Service) put(ctx context.Context, tx store.Tx, c *op.Call, cl *cluster, now time.Time) error {
-	cl.res.UpdateDate = now
-	if err := cl.encode(); err != nil {
-		return err
-	}
-	r, err := tx.UpdateResource(ctx, c.Account, cl.res)
-	if err != nil {
-		return err
-	}
-	cl.res = r
-	return nil
-}
-
 // mutate changes one cluster in a transaction.
 func (s *Service) mutate(ctx context.Context, c *op.Call, id string, fn func(cl *cluster, now time.Time) error) error {
-	now := s.callTime(c)
-	return s.store.Update(ctx, func(ctx context.Context, tx store.Tx) error {
-		cl, err := s.get(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if err := fn(cl, now); err != nil {
-			return err
-		}
-		return s.put(ctx, tx, c, cl, now)
-	})
+	return s.clusters.Update(ctx, s.env.Store, c, id, s.env.CallTime(c), fn)
 }
 
 // AddTags adds or replaces a cluster's tags.
@@ -426,9 +351,7 @@ func (s *Service) AddTags(ctx context.Context, c *op.Call, in *AddTagsInput) (*E
 		return nil, err
 	}
 	err := s.mutate(ctx, c, in.ResourceId, func(cl *cluster, _ time.Time) error {
-		for _, t := range in.Tags {
-			cl.res.Tags = setTag(cl.res.Tags, deref(t.Key), deref(t.Value))
-		}
+		cl.Res.Tags = resource.SetTags(cl.Res.Tags, resource.Tags(in.Tags, Tag.pair))
 		return nil
 	})
 	if err != nil {
@@ -440,7 +363,7 @@ func (s *Service) AddTags(ctx context.Context, c *op.Call, in *AddTagsInput) (*E
 // RemoveTags removes a cluster's tags by key.
 func (s *Service) RemoveTags(ctx context.Context, c *op.Call, in *RemoveTagsInput) (*EmptyOutput, error) {
 	err := s.mutate(ctx, c, in.ResourceId, func(cl *cluster, _ time.Time) error {
-		cl.res.Tags = slices.DeleteFunc(cl.res.Tags, func(t model.Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
+		cl.Res.Tags = resource.RemoveTags(cl.Res.Tags, in.TagKeys)
 		return nil
 	})
 	if err != nil {
@@ -456,11 +379,11 @@ func (s *Service) AddJobFlowSteps(ctx context.Context, c *op.Call, in *AddJobFlo
 	}
 	out := &AddJobFlowStepsOutput{StepIds: []string{}}
 	err := s.mutate(ctx, c, in.JobFlowId, func(cl *cluster, now time.Time) error {
-		st := s.evaluate(&cl.doc, now)
+		st := s.evaluate(&cl.Doc, now)
 		if st.State == StateTerminating || st.State == StateTerminated {
 			return validation("A job flow that is shutting down, terminated, or finished may not be modified.")
 		}
-		if len(cl.doc.Steps)+len(in.Steps) > 256 {
+		if len(cl.Doc.Steps)+len(in.Steps) > 256 {
 			return validation("Maximum number of steps exceeded.")
 		}
 		for _, sc := range in.Steps {
@@ -468,7 +391,7 @@ func (s *Service) AddJobFlowSteps(ctx context.Context, c *op.Call, in *AddJobFlo
 			if err != nil {
 				return err
 			}
-			cl.doc.Steps = append(cl.doc.Steps, stepDoc{ID: id, Config: sc, Added: now, ExecutionRoleArn: in.ExecutionRoleArn})
+			cl.Doc.Steps = append(cl.Doc.Steps, stepDoc{ID: id, Config: sc, Added: now, ExecutionRoleArn: in.ExecutionRoleArn})
 			out.StepIds = append(out.StepIds, id)
 		}
 		return nil
@@ -507,14 +430,14 @@ func (s *Service) ListSteps(ctx context.Context, c *op.Call, in *ListStepsInput)
 		return nil, err
 	}
 	var all []StepSummary
-	err = s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err = s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		cl, err := s.get(ctx, tx, c, in.ClusterId)
 		if err != nil {
 			return err
 		}
-		st := s.evaluate(&cl.doc, s.callTime(c))
-		for i := len(cl.doc.Steps) - 1; i >= 0; i-- {
-			sd := &cl.doc.Steps[i]
+		st := s.evaluate(&cl.Doc, s.env.CallTime(c))
+		for i := len(cl.Doc.Steps) - 1; i >= 0; i-- {
+			sd := &cl.Doc.Steps[i]
 			if len(in.StepIds) > 0 && !slices.Contains(in.StepIds, sd.ID) {
 				continue
 			}
@@ -529,28 +452,22 @@ func (s *Service) ListSteps(ctx context.Context, c *op.Call, in *ListStepsInput)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListStepsOutput{Steps: []StepSummary{}}
-	off = min(off, len(all))
-	end := min(off+maxPage, len(all))
-	out.Steps = append(out.Steps, all[off:end]...)
-	if end < len(all) {
-		out.Marker = marker(end)
-	}
-	return out, nil
+	page, next := resource.Page(markers, all, off, maxPage)
+	return &ListStepsOutput{Steps: append([]StepSummary{}, page...), Marker: next}, nil
 }
 
 // DescribeStep describes one step of a cluster.
 func (s *Service) DescribeStep(ctx context.Context, c *op.Call, in *DescribeStepInput) (*DescribeStepOutput, error) {
 	var out *DescribeStepOutput
-	err := s.store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
+	err := s.env.Store.View(ctx, func(ctx context.Context, tx store.ReadTx) error {
 		cl, err := s.get(ctx, tx, c, in.ClusterId)
 		if err != nil {
 			return err
 		}
-		st := s.evaluate(&cl.doc, s.callTime(c))
-		for i := range cl.doc.Steps {
-			if cl.doc.Steps[i].ID == in.StepId {
-				out = &DescribeStepOutput{Step: stepOf(&cl.doc.Steps[i], st.Steps[i])}
+		st := s.evaluate(&cl.Doc, s.env.CallTime(c))
+		for i := range cl.Doc.Steps {
+			if cl.Doc.Steps[i].ID == in.StepId {
+				out = &DescribeStepOutput{Step: stepOf(&cl.Doc.Steps[i], st.Steps[i])}
 				return nil
 			}
 		}

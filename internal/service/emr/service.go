@@ -2,9 +2,6 @@ package emr
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +9,7 @@ import (
 
 	"abacus/internal/model"
 	"abacus/internal/op"
+	"abacus/internal/service/internal/resource"
 	"abacus/internal/store"
 )
 
@@ -43,32 +41,18 @@ type Options struct {
 // Service implements EMR. It keeps no state of its own beyond its
 // configuration, so it is safe for concurrent use.
 type Service struct {
-	store Store
-	now   func() time.Time
-	delay time.Duration
-	rand  io.Reader
-	log   *slog.Logger
+	env      resource.Env
+	clusters resource.Kind[clusterDoc]
 }
 
 // New returns a Service.
 func New(o Options) *Service {
-	s := &Service{store: o.Store, now: o.Now, delay: o.Delay, rand: o.Rand, log: o.Logger}
-	if s.now == nil {
-		s.now = time.Now
+	return &Service{
+		env: resource.Env{Store: o.Store, Now: o.Now, Delay: o.Delay, Rand: o.Rand, Log: o.Logger}.WithDefaults(DefaultDelay),
+		clusters: resource.Kind[clusterDoc]{Type: resourceType, Noun: "cluster", NotFound: func(id string) error {
+			return invalidRequest("Cluster id '%s' is not valid.", id)
+		}},
 	}
-	switch {
-	case s.delay == 0:
-		s.delay = DefaultDelay
-	case s.delay < 0:
-		s.delay = 0
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.rand == nil {
-		s.rand = rand.Reader
-	}
-	return s
 }
 
 const resourceType = "emr:cluster"
@@ -127,7 +111,7 @@ type clusterState struct {
 // evaluate computes the cluster's and its steps' states at now from its
 // history; see the package documentation for the progression.
 func (s *Service) evaluate(d *clusterDoc, now time.Time) clusterState {
-	dl := s.delay
+	dl := s.env.Delay
 	ready := d.Created.Add(2 * dl)
 	var cs clusterState
 	cs.Steps = make([]stepState, len(d.Steps))
@@ -210,59 +194,16 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 // cluster is a loaded cluster.
-type cluster struct {
-	res model.Resource
-	doc clusterDoc
-}
-
-func (cl *cluster) tags() map[string]string {
-	if len(cl.res.Tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(cl.res.Tags))
-	for _, t := range cl.res.Tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
-func decodeCluster(r model.Resource) (*cluster, error) {
-	cl := &cluster{res: r}
-	if err := json.Unmarshal(r.Document, &cl.doc); err != nil {
-		return nil, fmt.Errorf("decode cluster %s: %w", r.ID, err)
-	}
-	return cl, nil
-}
-
-func (cl *cluster) encode() error {
-	b, err := json.Marshal(cl.doc)
-	if err != nil {
-		return err
-	}
-	cl.res.Document = b
-	return nil
-}
-
-func storeID(region, id string) string { return region + "/" + id }
+type cluster = resource.Item[clusterDoc]
 
 func clusterARN(region string, acct model.AccountID, id string) string {
 	return "arn:aws:elasticmapreduce:" + region + ":" + string(acct) + ":cluster/" + id
 }
 
-// callTime is the call's time in UTC with millisecond precision.
-func (s *Service) callTime(c *op.Call) time.Time { return c.Time(s.now) }
-
 // get loads a cluster of the call's region; a missing one is
 // InvalidRequestException as DescribeCluster answers.
 func (s *Service) get(ctx context.Context, tx store.ReadTx, c *op.Call, id string) (*cluster, error) {
-	r, err := tx.GetResource(ctx, c.Account, resourceType, storeID(c.Region, id))
-	if err != nil {
-		if errorsIsNotFound(err) {
-			return nil, invalidRequest("Cluster id '%s' is not valid.", id)
-		}
-		return nil, err
-	}
-	return decodeCluster(r)
+	return s.clusters.Get(ctx, tx, c, id, s.env.CallTime(c))
 }
 
 // idAlphabet is the alphabet of cluster and step IDs after their prefix.
@@ -272,7 +213,7 @@ const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 // digits, as j-2AXXXXXXGAPLF and s-1XXXXXXXXXXXX (about 67 random bits).
 func (s *Service) newID(prefix string) (string, error) {
 	var b [13]byte
-	if _, err := io.ReadFull(s.rand, b[:]); err != nil {
+	if _, err := io.ReadFull(s.env.Rand, b[:]); err != nil {
 		return "", fmt.Errorf("generate identifier: %w", err)
 	}
 	for i := range b {
@@ -280,5 +221,3 @@ func (s *Service) newID(prefix string) (string, error) {
 	}
 	return prefix + string(b[:]), nil
 }
-
-func errorsIsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
